@@ -1,0 +1,86 @@
+"""Certificates in the admin: see status, retry failed issues, revoke with a reason."""
+
+from django.contrib import admin, messages
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+
+from . import services
+from .forms import RevokeForm
+from .models import Certificate, Revocation
+
+
+class RevocationInline(admin.StackedInline):
+    model = Revocation
+    extra = 0
+    can_delete = False
+    readonly_fields = ("reason", "revoked_by", "revoked_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Certificate)
+class CertificateAdmin(admin.ModelAdmin):
+    list_display = (
+        "display_code",
+        "holder_name",
+        "course_title",
+        "pathway_title",
+        "status",
+        "issued_on",
+        "expires_on",
+    )
+    list_filter = ("status", "course")
+    search_fields = ("code", "holder_name", "learner__email")
+    readonly_fields = [f.name for f in Certificate._meta.fields]
+    inlines = [RevocationInline]
+    actions = ["retry_issue"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Retry issuing the selected failed certificates")
+    def retry_issue(self, request, queryset):
+        count = 0
+        for certificate in queryset.filter(status=Certificate.Status.FAILED):
+            services.certificate_retry(certificate_id=certificate.pk)
+            count += 1
+        self.message_user(request, f"{count} certificate(s) queued again.", messages.SUCCESS)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/revoke/", self.admin_site.admin_view(self.revoke_view), name="certificates_revoke"
+            ),
+            *super().get_urls(),
+        ]
+
+    def revoke_view(self, request, pk: int):
+        certificate = self.get_object(request, str(pk))
+        if certificate is None or not self.has_view_permission(request, certificate):
+            return redirect("admin:certificates_certificate_changelist")
+        if not request.user.has_perm("certificates.change_certificate"):
+            return redirect("admin:certificates_certificate_change", pk)
+        form = RevokeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            services.certificate_revoke(
+                certificate=certificate, reason=form.cleaned_data["reason"], revoked_by=request.user
+            )
+            self.message_user(request, f"Certificate {certificate.display_code} revoked.", messages.SUCCESS)
+            return redirect("admin:certificates_certificate_change", pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "certificate": certificate,
+            "form": form,
+            "opts": self.model._meta,
+            "title": f"Revoke {certificate.display_code}",
+        }
+        return render(request, "admin/certificates/revoke.html", context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        extra_context["revoke_url"] = reverse("admin:certificates_revoke", args=[object_id])
+        return super().change_view(request, object_id, form_url, extra_context)

@@ -1,0 +1,27 @@
+from django import forms
+
+from .services import CODE_LENGTH, normalise_code
+
+
+class VerifyForm(forms.Form):
+    code = forms.CharField(
+        label="Certificate code",
+        help_text="It is on the certificate, for example 7K3M-Q9TX-2HRB-W4PD-A1CE.",
+        max_length=60,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+        ),
+        error_messages={"required": "Enter the certificate code"},
+    )
+
+    def clean_code(self) -> str:
+        code = normalise_code(self.cleaned_data["code"])
+        if len(code) != CODE_LENGTH:
+            raise forms.ValidationError(f"Enter the {CODE_LENGTH}-character code shown on the certificate")
+        return code
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea, max_length=2000, error_messages={"required": "Give a reason"}
+    )

@@ -1,0 +1,86 @@
+"""Certificate (one per completed enrolment and course version) and its Revocation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from courses.models import Course, Enrolment, Pathway
+
+
+class Certificate(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Being prepared"
+        ISSUED = "issued", "Issued"
+        FAILED = "failed", "Failed"
+        REVOKED = "revoked", "Revoked"
+
+    code = models.CharField(max_length=32, unique=True, help_text="Verification code: 100 random bits.")
+    enrolment = models.ForeignKey(
+        Enrolment, null=True, on_delete=models.SET_NULL, related_name="certificates"
+    )
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="certificates"
+    )
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="certificates")
+    pathway = models.ForeignKey(Pathway, null=True, on_delete=models.SET_NULL, related_name="certificates")
+    content_version = models.PositiveIntegerField()
+    # Snapshots: the certificate says what was true when it was issued, whatever changes later.
+    holder_name = models.CharField(max_length=120)
+    course_title = models.CharField(max_length=200)
+    pathway_title = models.CharField(max_length=120)
+    cpd_minutes = models.PositiveIntegerField()
+    issued_on = models.DateField()
+    expires_on = models.DateField()
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    enqueued_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last time the issue task was queued."
+    )
+    issued_at = models.DateTimeField(null=True, blank=True)
+    pdf = models.FileField(upload_to="certificates/", blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    failure_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-issued_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "content_version"], name="certificates_one_per_enrolment_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.holder_name})"
+
+    @property
+    def display_code(self) -> str:
+        return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))
+
+    def is_expired(self, today: dt.date | None = None) -> bool:
+        return (today or timezone.localdate()) > self.expires_on
+
+    def verification_status(self, today: dt.date | None = None) -> str:
+        """What the public page says: valid, expired, revoked, or pending/failed (not yet valid)."""
+        if self.status == self.Status.REVOKED:
+            return "revoked"
+        if self.status != self.Status.ISSUED:
+            return "not-issued"
+        return "expired" if self.is_expired(today) else "valid"
+
+
+class Revocation(models.Model):
+    certificate = models.OneToOneField(Certificate, on_delete=models.CASCADE, related_name="revocation")
+    reason = models.TextField()
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Revocation of {self.certificate_id}"

@@ -1,0 +1,117 @@
+"""Draws a certificate: one A4 landscape page (ReportLab) with a QR code (segno) to its verification page."""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from pathlib import Path
+
+import segno
+from reportlab.graphics import renderPDF
+from reportlab.graphics.shapes import Drawing, Rect
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+from .models import Certificate
+
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+REGULAR, BOLD = "DejaVuSans", "DejaVuSans-Bold"
+INK = colors.HexColor("#0b0c0c")
+ACCENT = colors.HexColor("#1d70b8")
+
+
+@lru_cache(maxsize=1)
+def _register_fonts() -> None:
+    # A TTF font with wide Unicode coverage, embedded in the PDF, so any holder name prints correctly.
+    pdfmetrics.registerFont(TTFont(REGULAR, str(FONT_DIR / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+
+
+def _qr_drawing(url: str, size: float) -> Drawing:
+    qr = segno.make(url, error="m", micro=False)
+    matrix = [list(row) for row in qr.matrix_iter(border=2)]
+    cell = size / len(matrix)
+    drawing = Drawing(size, size)
+    drawing.add(Rect(0, 0, size, size, fillColor=colors.white, strokeColor=None))
+    for y, row in enumerate(matrix):
+        for x, dark in enumerate(row):
+            if dark:
+                drawing.add(
+                    Rect(
+                        x * cell,
+                        size - (y + 1) * cell,
+                        cell,
+                        cell,
+                        fillColor=INK,
+                        strokeColor=None,
+                        strokeWidth=0,
+                    )
+                )
+    return drawing
+
+
+def _fit(text: str, font: str, size: float, width: float, minimum: float = 12) -> float:
+    while size > minimum and pdfmetrics.stringWidth(text, font, size) > width:
+        size -= 1
+    return size
+
+
+def render_certificate_pdf(certificate: Certificate) -> bytes:
+    from .services import verification_url
+
+    _register_fonts()
+    buffer = io.BytesIO()
+    width, height = landscape(A4)
+    pdf = canvas.Canvas(buffer, pagesize=(width, height), invariant=1)
+    pdf.setTitle(f"Certificate: {certificate.course_title}")
+    pdf.setAuthor("CSE awareness training")
+    pdf.setSubject(f"Certificate {certificate.display_code}")
+
+    pdf.setStrokeColor(ACCENT)
+    pdf.setLineWidth(6)
+    pdf.rect(12 * mm, 12 * mm, width - 24 * mm, height - 24 * mm)
+    centre = width / 2
+    text_width = width - 60 * mm
+
+    pdf.setFillColor(INK)
+    pdf.setFont(REGULAR, 16)
+    pdf.drawCentredString(centre, height - 40 * mm, "Certificate of completion")
+    pdf.setFont(REGULAR, 14)
+    pdf.drawCentredString(centre, height - 58 * mm, "This is to certify that")
+    name_size = _fit(certificate.holder_name, BOLD, 34, text_width)
+    pdf.setFont(BOLD, name_size)
+    pdf.drawCentredString(centre, height - 76 * mm, certificate.holder_name)
+    pdf.setFont(REGULAR, 14)
+    pdf.drawCentredString(centre, height - 92 * mm, "has completed the course")
+    title_size = _fit(certificate.course_title, BOLD, 24, text_width)
+    pdf.setFont(BOLD, title_size)
+    pdf.drawCentredString(centre, height - 106 * mm, certificate.course_title)
+    pdf.setFont(REGULAR, 14)
+    pdf.drawCentredString(centre, height - 118 * mm, f"Pathway: {certificate.pathway_title}")
+    hours, minutes = divmod(certificate.cpd_minutes, 60)
+    cpd = (f"{hours} hour{'s' if hours != 1 else ''} " if hours else "") + (
+        f"{minutes} minutes" if minutes else ""
+    )
+    pdf.drawCentredString(centre, height - 127 * mm, f"CPD time: {cpd.strip()}")
+
+    left = 30 * mm
+    pdf.setFont(REGULAR, 12)
+    pdf.drawString(left, 52 * mm, f"Issued: {certificate.issued_on:%d %B %Y}")
+    pdf.drawString(left, 45 * mm, f"Expires: {certificate.expires_on:%d %B %Y}")
+    pdf.drawString(left, 38 * mm, f"Verification code: {certificate.display_code}")
+    pdf.setFont(REGULAR, 10)
+    url = verification_url(certificate)
+    pdf.drawString(left, 31 * mm, f"Check this certificate at {url}")
+    pdf.drawString(
+        left, 22 * mm, "Based on Cardiff's guide: Child Sexual Exploitation – A Guide for Parents and Carers."
+    )
+
+    qr_size = 42 * mm
+    renderPDF.draw(_qr_drawing(url, qr_size), pdf, width - 30 * mm - qr_size, 20 * mm)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()

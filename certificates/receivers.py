@@ -1,0 +1,12 @@
+"""Signal receivers: each only calls a service."""
+
+from django.dispatch import receiver
+
+from courses.signals import enrolment_completed
+
+from . import services
+
+
+@receiver(enrolment_completed, dispatch_uid="certificates.enrolment_completed")
+def on_enrolment_completed(sender, enrolment, **kwargs) -> None:
+    services.certificate_create_pending(enrolment=enrolment)

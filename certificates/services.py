@@ -1,0 +1,273 @@
+"""Every write to certificates: create pending, issue (PDF + email, exactly once), fail, retry, revoke."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import secrets
+import time
+from dataclasses import dataclass, field
+from functools import partial
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from courses.models import Enrolment, Unit, UnitProgress
+from quizzes import selectors as quiz_selectors
+
+from .models import Certificate, Revocation
+
+log = logging.getLogger(__name__)
+
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O or U
+CODE_LENGTH = 20  # 20 characters x 5 bits = 100 random bits
+
+
+# Eligibility ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Eligibility:
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def eligible(self) -> bool:
+        return not self.reasons
+
+
+def _check_enrolment_complete(enrolment: Enrolment) -> str | None:
+    return None if enrolment.completed_at else "The enrolment is not complete."
+
+
+def _check_units_complete(enrolment: Enrolment) -> str | None:
+    units = set(Unit.objects.filter(course_id=enrolment.course_id).values_list("pk", flat=True))
+    done = set(UnitProgress.objects.filter(enrolment=enrolment).values_list("unit_id", flat=True))
+    missing = units - done
+    return f"{len(missing)} unit(s) are not complete." if missing else None
+
+
+def _check_quizzes_passed(enrolment: Enrolment) -> str | None:
+    needing = set(
+        Unit.objects.filter(course_id=enrolment.course_id, completed_by_quiz=True).values_list(
+            "pk", flat=True
+        )
+    )
+    passed = quiz_selectors.passed_unit_ids(enrolment=enrolment)
+    missing = needing - passed
+    return f"{len(missing)} unit quiz(zes) have not been passed." if missing else None
+
+
+def _check_holder_name(enrolment: Enrolment) -> str | None:
+    return None if enrolment.learner.certificate_name.strip() else "The learner has no certificate name."
+
+
+ELIGIBILITY_CHECKS = (
+    _check_enrolment_complete,
+    _check_units_complete,
+    _check_quizzes_passed,
+    _check_holder_name,
+)
+
+
+def certificate_eligibility(*, enrolment: Enrolment) -> Eligibility:
+    """Each check is small and says why it refused."""
+    return Eligibility(reasons=[reason for check in ELIGIBILITY_CHECKS if (reason := check(enrolment))])
+
+
+# Creating and queueing --------------------------------------------------------------------------------
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(raw: str) -> str:
+    """Accept codes typed with spaces, hyphens, lower case, or O/I/L for 0/1."""
+    cleaned = "".join(ch for ch in raw.upper() if ch.isalnum())
+    return cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last_day in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last_day))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - unreachable
+
+
+def certificate_create_pending(*, enrolment: Enrolment) -> Certificate | None:
+    """Create the pending certificate for a completed enrolment (idempotent) and queue its issue after commit.
+
+    Runs inside the transaction that completes the enrolment, so both commit or neither does."""
+    eligibility = certificate_eligibility(enrolment=enrolment)
+    if not eligibility.eligible:
+        log.warning(
+            "Enrolment %s not eligible for a certificate: %s", enrolment.pk, "; ".join(eligibility.reasons)
+        )
+        return None
+    course = enrolment.course
+    issued_on = timezone.localdate(enrolment.completed_at)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                certificate, created = Certificate.objects.get_or_create(
+                    enrolment=enrolment,
+                    content_version=enrolment.content_version or course.version,
+                    defaults={
+                        "code": new_code(),
+                        "learner": enrolment.learner,
+                        "course": course,
+                        "pathway": enrolment.pathway,
+                        "holder_name": enrolment.learner.certificate_name.strip(),
+                        "course_title": course.title,
+                        "pathway_title": enrolment.pathway.title,
+                        "cpd_minutes": course.cpd_minutes,
+                        "issued_on": issued_on,
+                        "expires_on": add_months(issued_on, course.validity_months),
+                    },
+                )
+        except IntegrityError:
+            certificate = Certificate.objects.get(
+                enrolment=enrolment, content_version=enrolment.content_version or course.version
+            )
+            created = False
+        if created or certificate.status == Certificate.Status.PENDING:
+            certificate_enqueue_on_commit(certificate_id=certificate.pk)
+    return certificate
+
+
+def certificate_enqueue_on_commit(*, certificate_id: int) -> None:
+    transaction.on_commit(partial(certificate_enqueue, certificate_id=certificate_id))
+
+
+def certificate_enqueue(*, certificate_id: int) -> bool:
+    """Queue the issue task. A broker that is down is logged, not raised: the sweeper queues it again."""
+    from .tasks import certificate_issue_task
+
+    Certificate.objects.filter(pk=certificate_id).update(enqueued_at=timezone.now())
+    try:
+        certificate_issue_task.delay(certificate_id)
+    except Exception:  # kombu raises many types when the broker is unreachable
+        log.exception("Could not queue certificate %s; the sweeper will retry", certificate_id)
+        return False
+    return True
+
+
+def certificate_sweep_pending(*, older_than: dt.timedelta | None = None) -> list[int]:
+    """Re-queue certificates left pending (broker down at completion time, lost message)."""
+    if older_than is None:
+        older_than = dt.timedelta(minutes=settings.CERTIFICATE_SWEEP_AFTER_MINUTES)
+    cutoff = timezone.now() - older_than
+    ids = list(
+        Certificate.objects.filter(status=Certificate.Status.PENDING)
+        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=cutoff))
+        .values_list("pk", flat=True)[:500]
+    )
+    for certificate_id in ids:
+        certificate_enqueue(certificate_id=certificate_id)
+    return ids
+
+
+# Issuing ----------------------------------------------------------------------------------------------
+
+
+def certificate_issue(*, certificate_id: int) -> Certificate:
+    """Render and store the PDF once, email it once, mark the certificate issued. Safe to run twice or
+    concurrently: the row lock serialises runs, and each step is skipped when its result is recorded."""
+    from .pdf import render_certificate_pdf
+
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
+        if certificate.status in (Certificate.Status.ISSUED, Certificate.Status.REVOKED):
+            return certificate
+        if not certificate.pdf_sha256:
+            delay = settings.CERTIFICATE_RENDER_DELAY_SECONDS
+            if delay:  # only set by the fault-injection tests, to kill a worker mid-issue
+                time.sleep(delay)
+            content = render_certificate_pdf(certificate)
+            name = f"certificates/{certificate.code}.pdf"
+            if default_storage.exists(name):  # left by a run that died before committing
+                default_storage.delete(name)
+            certificate.pdf.name = default_storage.save(name, ContentFile(content))
+            certificate.pdf_sha256 = hashlib.sha256(content).hexdigest()
+            certificate.save(update_fields=["pdf", "pdf_sha256"])
+
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().select_related("learner").get(pk=certificate_id)
+        if certificate.emailed_at is None and certificate.status != Certificate.Status.REVOKED:
+            if certificate.learner is not None:
+                _send_certificate_email(certificate)
+            certificate.emailed_at = timezone.now()
+        if certificate.status != Certificate.Status.REVOKED:
+            certificate.status = Certificate.Status.ISSUED
+            certificate.issued_at = certificate.issued_at or timezone.now()
+            certificate.failure_reason = ""
+        certificate.save(update_fields=["emailed_at", "status", "issued_at", "failure_reason"])
+    return certificate
+
+
+def verification_url(certificate: Certificate) -> str:
+    return f"{settings.SITE_URL}/verify/{certificate.code}/"
+
+
+def _send_certificate_email(certificate: Certificate) -> None:
+    context = {
+        "certificate": certificate,
+        "verify_url": verification_url(certificate),
+        "site_url": settings.SITE_URL,
+    }
+    message = EmailMultiAlternatives(
+        subject=f"Your certificate: {certificate.course_title}",
+        body=render_to_string("certificates/email/issued.txt", context),
+        to=[certificate.learner.email],
+    )
+    message.attach_alternative(render_to_string("certificates/email/issued.html", context), "text/html")
+    with certificate.pdf.open("rb") as handle:
+        message.attach(f"certificate-{certificate.code}.pdf", handle.read(), "application/pdf")
+    message.send(fail_silently=False)
+
+
+def certificate_mark_failed(*, certificate_id: int, reason: str) -> Certificate:
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
+        if certificate.status == Certificate.Status.PENDING:
+            certificate.status = Certificate.Status.FAILED
+            certificate.failure_reason = reason[:2000]
+            certificate.save(update_fields=["status", "failure_reason"])
+    return certificate
+
+
+def certificate_retry(*, certificate_id: int) -> Certificate:
+    """Admin action: put a failed certificate back in the queue."""
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
+        if certificate.status == Certificate.Status.FAILED:
+            certificate.status = Certificate.Status.PENDING
+            certificate.save(update_fields=["status"])
+            certificate_enqueue_on_commit(certificate_id=certificate.pk)
+    return certificate
+
+
+def certificate_revoke(*, certificate: Certificate, reason: str, revoked_by) -> Certificate:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValueError("A reason is required to revoke a certificate.")
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        Revocation.objects.update_or_create(
+            certificate=locked,
+            defaults={"reason": reason, "revoked_by": revoked_by, "revoked_at": timezone.now()},
+        )
+        locked.status = Certificate.Status.REVOKED
+        locked.save(update_fields=["status"])
+    return locked

@@ -1,0 +1,37 @@
+"""Celery entry points: ids in, one service call, nothing else."""
+
+from __future__ import annotations
+
+import smtplib
+
+from celery import Task, shared_task
+
+from . import services
+
+
+class CertificateIssueTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
+        # Called once the retries are used up (or on a non-transient error): record why for the admin.
+        certificate_id = args[0] if args else kwargs.get("certificate_id")
+        if certificate_id is not None:
+            services.certificate_mark_failed(
+                certificate_id=certificate_id, reason=f"{type(exc).__name__}: {exc}"
+            )
+
+
+@shared_task(
+    base=CertificateIssueTask,
+    name="certificates.issue",
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError, OSError),
+    retry_backoff=5,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=6,
+)
+def certificate_issue_task(certificate_id: int) -> None:
+    services.certificate_issue(certificate_id=certificate_id)
+
+
+@shared_task(name="certificates.sweep_pending")
+def certificate_sweep_task() -> None:
+    services.certificate_sweep_pending()

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "certificates"
+
+urlpatterns = [
+    path("certificates/", views.my_certificates, name="mine"),
+    path("certificates/<str:code>/download/", views.download, name="download"),
+    path("certificates/<str:code>/renew/", views.renew, name="renew"),
+    path("verify/", views.verify, name="verify"),
+    path("verify/<str:code>/", views.verify_code, name="verify_code"),
+]

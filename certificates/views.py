@@ -1,0 +1,128 @@
+"""Learner certificate pages (list, download, renew) and the public verification pages."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from courses import services as course_services
+
+from . import selectors, services
+from .forms import VerifyForm
+from .models import Certificate
+
+VERIFY_RATE = "30/m"
+RENEW_WINDOW_DAYS = 90
+
+
+def _renewable(certificate: Certificate) -> bool:
+    if certificate.status not in (Certificate.Status.ISSUED,) or certificate.pathway_id is None:
+        return False
+    days_left = (certificate.expires_on - timezone.localdate()).days
+    return days_left <= RENEW_WINDOW_DAYS or certificate.course.version > certificate.content_version
+
+
+@login_required
+@require_GET
+def my_certificates(request: HttpRequest) -> HttpResponse:
+    certificates = list(selectors.certificate_list_for_learner(learner=request.user))
+    rows = [
+        {
+            "certificate": c,
+            "state": c.verification_status(),
+            "renewable": _renewable(c),
+            "url": services.verification_url(c),
+        }
+        for c in certificates
+    ]
+    waiting = any(c.status == Certificate.Status.PENDING for c in certificates)
+    return render(request, "certificates/mine.html", {"rows": rows, "waiting": waiting})
+
+
+def _own_or_404(request: HttpRequest, code: str) -> Certificate:
+    try:
+        return selectors.certificate_get_for_owner(code=code, learner=request.user)
+    except Certificate.DoesNotExist as exc:
+        raise Http404("No such certificate.") from exc
+
+
+@login_required
+@require_GET
+def download(request: HttpRequest, code: str) -> HttpResponse:
+    certificate = _own_or_404(request, code)
+    if not certificate.pdf or certificate.status not in (
+        Certificate.Status.ISSUED,
+        Certificate.Status.REVOKED,
+    ):
+        raise Http404("The certificate is not ready yet.")
+    response = FileResponse(
+        certificate.pdf.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"certificate-{certificate.code}.pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def renew(request: HttpRequest, code: str) -> HttpResponse:
+    certificate = _own_or_404(request, code)
+    if not _renewable(certificate):
+        return render(
+            request, "errors/400.html", {"message": "This certificate cannot be renewed yet."}, status=400
+        )
+    enrolment = course_services.enrolment_create(learner=request.user, pathway=certificate.pathway)
+    return redirect("courses:start", course_slug=enrolment.course.slug)
+
+
+def _limited(request: HttpRequest) -> HttpResponse:
+    response = render(request, "certificates/verify_limited.html", status=429)
+    response["Retry-After"] = "60"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_http_methods(["GET"])
+@ratelimit(key="ip", rate=VERIFY_RATE, block=False)
+def verify(request: HttpRequest) -> HttpResponse:
+    if getattr(request, "limited", False):
+        return _limited(request)
+    form = VerifyForm(request.GET if "code" in request.GET else None)
+    if form.is_bound and form.is_valid():
+        return redirect("certificates:verify_code", code=form.cleaned_data["code"])
+    response = render(
+        request, "certificates/verify.html", {"form": form}, status=400 if form.is_bound else 200
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_GET
+@ratelimit(key="ip", rate=VERIFY_RATE, block=False)
+def verify_code(request: HttpRequest, code: str) -> HttpResponse:
+    if getattr(request, "limited", False):
+        return _limited(request)
+    normalised = services.normalise_code(code)[:64]
+    if normalised and normalised != code:
+        return redirect("certificates:verify_code", code=normalised)
+    try:
+        certificate = selectors.certificate_get_public(code=normalised) if normalised else None
+    except Certificate.DoesNotExist:
+        certificate = None
+    state = certificate.verification_status() if certificate else None
+    if state == "not-issued":
+        certificate, state = None, None  # pending or failed certificates are not yet anything to check
+    response = render(
+        request,
+        "certificates/verify_result.html",
+        {"certificate": certificate, "state": state, "form": VerifyForm()},
+        status=200 if certificate else 404,
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

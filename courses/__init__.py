@@ -1,0 +1,1 @@
+"""Courses: courses, role pathways, units of polymorphic content blocks, enrolments and progress."""

@@ -1,0 +1,90 @@
+"""Authoring in the admin: courses, pathways, units and their polymorphic blocks (one inline form per type)."""
+
+from django.contrib import admin
+from polymorphic.admin import (
+    PolymorphicChildModelAdmin,
+    PolymorphicInlineSupportMixin,
+    PolymorphicParentModelAdmin,
+    StackedPolymorphicInline,
+)
+
+from .models import (
+    Block,
+    CalloutBlock,
+    ContactBlock,
+    Course,
+    Enrolment,
+    KeyPointsBlock,
+    Pathway,
+    ReflectionBlock,
+    ResourceBlock,
+    SignsBlock,
+    TextBlock,
+    Unit,
+)
+
+BLOCK_MODELS = (
+    TextBlock,
+    KeyPointsBlock,
+    SignsBlock,
+    ContactBlock,
+    CalloutBlock,
+    ReflectionBlock,
+    ResourceBlock,
+)
+
+
+class PathwayInline(admin.StackedInline):
+    model = Pathway
+    extra = 0
+
+
+@admin.register(Course)
+class CourseAdmin(admin.ModelAdmin):
+    list_display = ("title", "slug", "version", "cpd_minutes", "validity_months", "is_published")
+    readonly_fields = ("version", "content_hash")
+    inlines = [PathwayInline]
+
+
+def _child_inline(block_model):
+    return type(
+        f"{block_model.__name__}Inline",
+        (StackedPolymorphicInline.Child,),
+        {"model": block_model, "filter_horizontal": ("pathways",)},
+    )
+
+
+class BlockInline(StackedPolymorphicInline):
+    model = Block
+    child_inlines = tuple(_child_inline(m) for m in BLOCK_MODELS)
+
+
+@admin.register(Unit)
+class UnitAdmin(PolymorphicInlineSupportMixin, admin.ModelAdmin):
+    list_display = ("title", "course", "order", "minutes", "completed_by_quiz")
+    list_filter = ("course",)
+    inlines = [BlockInline]
+
+
+class BlockChildAdmin(PolymorphicChildModelAdmin):
+    base_model = Block
+
+
+for _model in BLOCK_MODELS:
+    admin.site.register(_model, type(f"{_model.__name__}Admin", (BlockChildAdmin,), {"base_model": Block}))
+
+
+@admin.register(Block)
+class BlockParentAdmin(PolymorphicParentModelAdmin):
+    base_model = Block
+    child_models = BLOCK_MODELS
+    list_display = ("__str__", "unit", "order")
+    list_filter = ("unit__course", "unit")
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(admin.ModelAdmin):
+    list_display = ("learner", "course", "pathway", "started_at", "completed_at")
+    list_filter = ("course", "pathway")
+    search_fields = ("learner__email",)
+    raw_id_fields = ("learner", "last_unit")

@@ -1,0 +1,43 @@
+"""Markdown to safe HTML: rendered by Python-Markdown, then sanitised by nh3 (Ammonia)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import markdown as md
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h3",
+    "h4",
+    "blockquote",
+    "code",
+    "abbr",
+    "cite",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
+
+
+@lru_cache(maxsize=4096)
+def render_markdown(text: str) -> SafeString:
+    """Render Markdown written by content authors; anything outside a small safe list of tags is removed."""
+    html = md.markdown(text or "", extensions=["sane_lists"], output_format="html")
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto", "tel"},
+        link_rel="noopener noreferrer",
+    )
+    return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above

@@ -1,0 +1,260 @@
+"""Course structure (Course, Pathway, Unit, Block types) and learner progress (Enrolment, UnitProgress)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from polymorphic.models import PolymorphicModel
+
+from .markdown import render_markdown
+
+
+class Course(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    summary = models.TextField()
+    content_note = models.TextField(blank=True, help_text="Markdown shown before the first unit.")
+    version = models.PositiveIntegerField(
+        default=1, help_text="Goes up each time the course's content changes."
+    )
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    cpd_minutes = models.PositiveIntegerField(default=60)
+    validity_months = models.PositiveSmallIntegerField(default=36)
+    is_published = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Pathway(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="pathways")
+    slug = models.SlugField(max_length=80)
+    title = models.CharField(max_length=120)
+    introduction = models.TextField(help_text="Markdown shown when a learner starts this pathway.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["course", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["course", "slug"], name="courses_pathway_unique_slug")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Unit(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="units")
+    slug = models.SlugField(max_length=80)
+    order = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    outcomes = models.JSONField(default=list, help_text="Learning outcomes, one string each.")
+    minutes = models.PositiveSmallIntegerField(help_text="Estimated reading time in minutes.")
+    completed_by_quiz = models.BooleanField(
+        default=False, help_text="Set by the quizzes app: the unit is complete when its quiz is passed."
+    )
+
+    class Meta:
+        ordering = ["course", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "slug"], name="courses_unit_unique_slug"),
+            models.UniqueConstraint(fields=["course", "order"], name="courses_unit_unique_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Block(PolymorphicModel):
+    """One piece of a unit's content. Each subclass renders itself with its own small template."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="blocks")
+    order = models.PositiveSmallIntegerField(default=0)
+    heading = models.CharField(max_length=200, blank=True)
+    pathways = models.ManyToManyField(
+        Pathway,
+        blank=True,
+        related_name="blocks",
+        help_text="Leave empty to show the block on every pathway.",
+    )
+
+    type_name = "block"
+    # Field name -> (kind, required) for content files; kinds: text, markdown, list, choice, url, phone.
+    content_fields: dict[str, tuple[str, bool]] = {}
+    template_name = "courses/blocks/text.html"
+
+    class Meta:
+        ordering = ["unit", "order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.type_name}: {self.heading or self.pk}"
+
+    def render_context(self) -> dict:
+        """Extra template context for this block type; subclasses add their own prepared values."""
+        return {}
+
+
+class TextBlock(Block):
+    body = models.TextField(help_text="Markdown.")
+    type_name = "text"
+    content_fields = {"body": ("markdown", True)}
+    template_name = "courses/blocks/text.html"
+
+    def render_context(self) -> dict:
+        return {"body_html": render_markdown(self.body)}
+
+
+class KeyPointsBlock(Block):
+    points = models.JSONField(default=list)
+    type_name = "key_points"
+    content_fields = {"points": ("list", True)}
+    template_name = "courses/blocks/key_points.html"
+
+
+class SignsBlock(Block):
+    intro = models.TextField(blank=True, help_text="Markdown.")
+    signs = models.JSONField(default=list)
+    type_name = "signs"
+    content_fields = {"intro": ("markdown", False), "signs": ("list", True)}
+    template_name = "courses/blocks/signs.html"
+
+    def render_context(self) -> dict:
+        return {"intro_html": render_markdown(self.intro)}
+
+
+class ContactBlock(Block):
+    who = models.CharField(max_length=200)
+    number = models.CharField(max_length=40, blank=True)
+    when = models.TextField(help_text="Markdown: when to call.")
+    note = models.TextField(blank=True, help_text="Markdown.")
+    type_name = "contact"
+    content_fields = {
+        "who": ("text", True),
+        "number": ("phone", False),
+        "when": ("markdown", True),
+        "note": ("markdown", False),
+    }
+    template_name = "courses/blocks/contact.html"
+
+    def render_context(self) -> dict:
+        return {
+            "when_html": render_markdown(self.when),
+            "note_html": render_markdown(self.note),
+            "tel": "".join(ch for ch in self.number if ch.isdigit()),
+        }
+
+
+class CalloutBlock(Block):
+    class Style(models.TextChoices):
+        EMERGENCY = "emergency", "Emergency"
+        IMPORTANT = "important", "Important"
+        ROLE = "role", "In your role"
+
+    style = models.CharField(max_length=20, choices=Style.choices, default=Style.IMPORTANT)
+    body = models.TextField(help_text="Markdown.")
+    type_name = "callout"
+    content_fields = {"style": ("choice", True), "body": ("markdown", True)}
+    template_name = "courses/blocks/callout.html"
+
+    def render_context(self) -> dict:
+        return {"body_html": render_markdown(self.body)}
+
+
+class ReflectionBlock(Block):
+    prompt = models.TextField(help_text="Markdown.")
+    type_name = "reflection"
+    content_fields = {"prompt": ("markdown", True)}
+    template_name = "courses/blocks/reflection.html"
+
+    def render_context(self) -> dict:
+        return {"prompt_html": render_markdown(self.prompt)}
+
+
+class ResourceBlock(Block):
+    class Kind(models.TextChoices):
+        APP = "app", "App"
+        HELPLINE = "helpline", "Helpline"
+        WEBSITE = "website", "Website"
+        GUIDE = "guide", "Guide"
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    description = models.TextField(help_text="Markdown.")
+    url = models.URLField(blank=True)
+    number = models.CharField(max_length=40, blank=True)
+    type_name = "resource"
+    content_fields = {
+        "name": ("text", True),
+        "kind": ("choice", True),
+        "description": ("markdown", True),
+        "url": ("url", False),
+        "number": ("phone", False),
+    }
+    template_name = "courses/blocks/resource.html"
+
+    def render_context(self) -> dict:
+        return {
+            "description_html": render_markdown(self.description),
+            "tel": "".join(ch for ch in self.number if ch.isdigit()),
+        }
+
+
+BLOCK_TYPES: dict[str, type[Block]] = {
+    cls.type_name: cls
+    for cls in (
+        TextBlock,
+        KeyPointsBlock,
+        SignsBlock,
+        ContactBlock,
+        CalloutBlock,
+        ReflectionBlock,
+        ResourceBlock,
+    )
+}
+
+
+class Enrolment(models.Model):
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments")
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="enrolments")
+    pathway = models.ForeignKey(Pathway, on_delete=models.PROTECT, related_name="enrolments")
+    started_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    content_version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The course version when the enrolment was completed."
+    )
+    last_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            # One open enrolment per learner and course; completed ones stay as history (renewals).
+            models.UniqueConstraint(
+                fields=["learner", "course"],
+                condition=Q(completed_at__isnull=True),
+                name="courses_enrolment_one_open_per_course",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} – {self.pathway_id}"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.completed_at is not None
+
+
+class UnitProgress(models.Model):
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="unit_progress")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    completed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "unit"], name="courses_unitprogress_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id}/{self.unit_id}"

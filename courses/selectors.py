@@ -1,0 +1,103 @@
+"""Reads for courses pages: course lists, the learner's dashboard, outlines and unit content."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from .models import Block, Course, Enrolment, Pathway, Unit, UnitProgress
+
+
+def course_list_published() -> QuerySet[Course]:
+    return Course.objects.filter(is_published=True).annotate(unit_count=Count("units"))
+
+
+def course_get_published(*, slug: str) -> Course:
+    """Raises Course.DoesNotExist for unknown or unpublished courses."""
+    return Course.objects.prefetch_related(
+        Prefetch("pathways", queryset=Pathway.objects.order_by("order"))
+    ).get(slug=slug, is_published=True)
+
+
+def _with_progress(qs: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+    units_total = (
+        Unit.objects.filter(course=OuterRef("course")).values("course").annotate(n=Count("pk")).values("n")
+    )
+    units_done = (
+        UnitProgress.objects.filter(enrolment=OuterRef("pk"))
+        .values("enrolment")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return qs.annotate(
+        units_total=Coalesce(Subquery(units_total), 0), units_done=Coalesce(Subquery(units_done), 0)
+    ).select_related("course", "pathway", "last_unit")
+
+
+def enrolment_list_for_dashboard(*, learner) -> QuerySet[Enrolment]:
+    """The learner's enrolments, newest first, each with units_total and units_done."""
+    return _with_progress(Enrolment.objects.filter(learner=learner)).order_by("completed_at", "-started_at")
+
+
+def enrolment_current(*, learner, course: Course) -> Enrolment | None:
+    """The learner's open enrolment on the course, else their latest completed one, with progress counts."""
+    if not learner.is_authenticated:
+        return None
+    qs = _with_progress(Enrolment.objects.filter(learner=learner, course=course))
+    open_enrolment = qs.filter(completed_at__isnull=True).first()
+    return open_enrolment or qs.filter(completed_at__isnull=False).order_by("-completed_at").first()
+
+
+@dataclass(frozen=True)
+class OutlineUnit:
+    unit: Unit
+    is_complete: bool
+    number: int
+
+
+def course_outline(*, enrolment: Enrolment) -> list[OutlineUnit]:
+    units = Unit.objects.filter(course_id=enrolment.course_id).annotate(
+        is_complete=Exists(UnitProgress.objects.filter(enrolment=enrolment, unit=OuterRef("pk")))
+    )
+    return [OutlineUnit(unit=u, is_complete=u.is_complete, number=i) for i, u in enumerate(units, start=1)]
+
+
+def outline_next_unit(outline: list[OutlineUnit], enrolment: Enrolment) -> Unit | None:
+    """Where to continue: the first incomplete unit after the last one visited, else the first incomplete."""
+    incomplete = [item.unit for item in outline if not item.is_complete]
+    if not incomplete:
+        return None
+    if enrolment.last_unit_id:
+        last_order = next((i.unit.order for i in outline if i.unit.pk == enrolment.last_unit_id), None)
+        if last_order is not None:
+            for item in outline:
+                if item.unit.order >= last_order and not item.is_complete:
+                    return item.unit
+    return incomplete[0]
+
+
+def unit_blocks_for_pathway(*, unit: Unit, pathway: Pathway) -> list[Block]:
+    """The unit's blocks this pathway sees, as their concrete types: one query for the base rows plus one per
+    block type present."""
+    through = Block.pathways.through
+    visible = Q(~Exists(through.objects.filter(block_id=OuterRef("pk")))) | Q(
+        Exists(through.objects.filter(block_id=OuterRef("pk"), pathway_id=pathway.pk))
+    )
+    return list(Block.objects.filter(unit=unit).filter(visible).order_by("order", "id"))
+
+
+def unit_get(*, course: Course, slug: str) -> Unit:
+    return Unit.objects.get(course=course, slug=slug)
+
+
+def unit_neighbours(*, unit: Unit) -> tuple[Unit | None, Unit | None]:
+    siblings = Unit.objects.filter(course_id=unit.course_id).only("pk", "slug", "title", "order")
+    previous = siblings.filter(order__lt=unit.order).order_by("-order").first()
+    following = siblings.filter(order__gt=unit.order).order_by("order").first()
+    return previous, following
+
+
+def unit_is_complete(*, enrolment: Enrolment, unit: Unit) -> bool:
+    return UnitProgress.objects.filter(enrolment=enrolment, unit=unit).exists()

@@ -1,0 +1,72 @@
+"""Every write to courses: enrolment and unit progress. Called by views, quizzes and the loader."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import Enrolment, Pathway, Unit, UnitProgress
+from .signals import enrolment_completed
+
+
+class UnitNotInPathway(ValidationError):
+    pass
+
+
+def enrolment_create(*, learner, pathway: Pathway) -> Enrolment:
+    """Enrol the learner on a pathway, or return their open enrolment on this course.
+
+    A learner has at most one open enrolment per course. Choosing another pathway while one is open and not
+    yet started moves the learner to it; once progress exists the enrolment keeps its pathway.
+    """
+    with transaction.atomic():
+        open_enrolment = (
+            Enrolment.objects.select_for_update()
+            .filter(learner=learner, course_id=pathway.course_id, completed_at__isnull=True)
+            .first()
+        )
+        if open_enrolment is not None:
+            if open_enrolment.pathway_id != pathway.pk and not open_enrolment.unit_progress.exists():
+                open_enrolment.pathway = pathway
+                open_enrolment.save(update_fields=["pathway"])
+            return open_enrolment
+        try:
+            with transaction.atomic():
+                return Enrolment.objects.create(learner=learner, course_id=pathway.course_id, pathway=pathway)
+        except IntegrityError:
+            # Two requests raced (double click): the other one created it.
+            return Enrolment.objects.get(
+                learner=learner, course_id=pathway.course_id, completed_at__isnull=True
+            )
+
+
+def unit_visit(*, enrolment: Enrolment, unit: Unit) -> Enrolment:
+    """Remember the last unit opened, for "continue where you left off"."""
+    if enrolment.last_unit_id != unit.pk and not enrolment.is_complete:
+        enrolment.last_unit = unit
+        enrolment.save(update_fields=["last_unit"])
+    return enrolment
+
+
+def unit_complete(*, enrolment: Enrolment, unit: Unit) -> UnitProgress:
+    """Mark a unit complete (idempotent). Completing the last unit completes the enrolment and sends
+    `enrolment_completed` once, inside this transaction, so listeners commit or roll back with it."""
+    if unit.course_id != enrolment.course_id:
+        raise UnitNotInPathway("This unit is not part of the learner's course.")
+    with transaction.atomic():
+        locked = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        progress, _ = UnitProgress.objects.get_or_create(
+            enrolment=locked, unit=unit, defaults={"completed_at": timezone.now()}
+        )
+        if locked.completed_at is None:
+            total = Unit.objects.filter(course_id=locked.course_id).count()
+            done = UnitProgress.objects.filter(enrolment=locked).count()
+            if done >= total:
+                locked.completed_at = timezone.now()
+                locked.content_version = locked.course.version
+                locked.save(update_fields=["completed_at", "content_version"])
+                enrolment_completed.send(sender=Enrolment, enrolment=locked)
+        enrolment.completed_at = locked.completed_at
+        enrolment.content_version = locked.content_version
+    return progress

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "courses"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("<slug:course_slug>/", views.course_detail, name="detail"),
+    path("<slug:course_slug>/enrol/", views.enrol, name="enrol"),
+    path("<slug:course_slug>/start/", views.start, name="start"),
+    path("<slug:course_slug>/units/<slug:unit_slug>/", views.unit_detail, name="unit"),
+    path("<slug:course_slug>/units/<slug:unit_slug>/read/", views.unit_mark_read, name="unit_read"),
+]

@@ -1,0 +1,155 @@
+"""Learner pages: dashboard, choose a pathway, course overview, start page, unit pages, mark as read."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from . import hooks, selectors, services
+from .models import Course, Enrolment, Unit
+
+
+def _course_or_404(slug: str) -> Course:
+    try:
+        return selectors.course_get_published(slug=slug)
+    except Course.DoesNotExist as exc:
+        raise Http404("No such course.") from exc
+
+
+def _enrolment(request: HttpRequest, course: Course) -> Enrolment | None:
+    return selectors.enrolment_current(learner=request.user, course=course)
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    enrolments = list(selectors.enrolment_list_for_dashboard(learner=request.user))
+    enrolled_course_ids = {e.course_id for e in enrolments}
+    other_courses = [c for c in selectors.course_list_published() if c.pk not in enrolled_course_ids]
+    return render(
+        request, "courses/dashboard.html", {"enrolments": enrolments, "other_courses": other_courses}
+    )
+
+
+@login_required
+@require_GET
+def course_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
+    course = _course_or_404(course_slug)
+    enrolment = _enrolment(request, course)
+    if enrolment is None:
+        return render(
+            request, "courses/choose_pathway.html", {"course": course, "pathways": course.pathways.all()}
+        )
+    outline = selectors.course_outline(enrolment=enrolment)
+    next_unit = selectors.outline_next_unit(outline, enrolment)
+    return render(
+        request,
+        "courses/course_detail.html",
+        {
+            "course": course,
+            "enrolment": enrolment,
+            "outline": outline,
+            "next_unit": next_unit,
+            "total_minutes": sum(item.unit.minutes for item in outline),
+            "started": any(item.is_complete for item in outline) or enrolment.last_unit_id is not None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def enrol(request: HttpRequest, course_slug: str) -> HttpResponse:
+    course = _course_or_404(course_slug)
+    slug = request.POST.get("pathway", "")
+    pathway = next((p for p in course.pathways.all() if p.slug == slug), None)
+    if pathway is None:
+        return render(
+            request,
+            "courses/choose_pathway.html",
+            {
+                "course": course,
+                "pathways": course.pathways.all(),
+                "error": "Choose the role that fits you best.",
+            },
+            status=400,
+        )
+    enrolment = services.enrolment_create(learner=request.user, pathway=pathway)
+    if enrolment.pathway_id != pathway.pk:
+        messages.info(request, f"You are already on the {enrolment.pathway.title} pathway of this course.")
+        return redirect("courses:detail", course_slug=course.slug)
+    return redirect("courses:start", course_slug=course.slug)
+
+
+@login_required
+@require_GET
+def start(request: HttpRequest, course_slug: str) -> HttpResponse:
+    course = _course_or_404(course_slug)
+    enrolment = _enrolment(request, course)
+    if enrolment is None:
+        return redirect("courses:detail", course_slug=course.slug)
+    first_unit = course.units.order_by("order").first()
+    return render(
+        request,
+        "courses/start.html",
+        {"course": course, "enrolment": enrolment, "pathway": enrolment.pathway, "first_unit": first_unit},
+    )
+
+
+def _unit_or_404(course: Course, unit_slug: str) -> Unit:
+    try:
+        return selectors.unit_get(course=course, slug=unit_slug)
+    except Unit.DoesNotExist as exc:
+        raise Http404("No such unit.") from exc
+
+
+@login_required
+@require_GET
+def unit_detail(request: HttpRequest, course_slug: str, unit_slug: str) -> HttpResponse:
+    course = _course_or_404(course_slug)
+    unit = _unit_or_404(course, unit_slug)
+    enrolment = selectors.enrolment_current(learner=request.user, course=course)
+    if enrolment is None:
+        return redirect("courses:detail", course_slug=course.slug)
+    services.unit_visit(enrolment=enrolment, unit=unit)
+    blocks = selectors.unit_blocks_for_pathway(unit=unit, pathway=enrolment.pathway)
+    previous, following = selectors.unit_neighbours(unit=unit)
+    return render(
+        request,
+        "courses/unit_detail.html",
+        {
+            "course": course,
+            "enrolment": enrolment,
+            "pathway": enrolment.pathway,
+            "unit": unit,
+            "blocks": blocks,
+            "previous": previous,
+            "following": following,
+            "is_complete": selectors.unit_is_complete(enrolment=enrolment, unit=unit),
+            "unit_count": enrolment.units_total,
+            "assessment_url": hooks.assessment_url(course=course, unit=unit)
+            if unit.completed_by_quiz
+            else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def unit_mark_read(request: HttpRequest, course_slug: str, unit_slug: str) -> HttpResponse:
+    course = _course_or_404(course_slug)
+    unit = _unit_or_404(course, unit_slug)
+    enrolment = selectors.enrolment_current(learner=request.user, course=course)
+    if enrolment is None:
+        raise Http404("Not enrolled.")
+    if unit.completed_by_quiz:
+        return HttpResponseBadRequest("This unit is completed by passing its quiz.")
+    if enrolment.is_complete:
+        return redirect("courses:detail", course_slug=course.slug)
+    services.unit_complete(enrolment=enrolment, unit=unit)
+    _, following = selectors.unit_neighbours(unit=unit)
+    if following is not None:
+        return redirect("courses:unit", course_slug=course.slug, unit_slug=following.slug)
+    return redirect("courses:detail", course_slug=course.slug)

@@ -1,0 +1,1 @@
+"""Accounts: learners sign up and log in with their email; they keep the name printed on certificates."""

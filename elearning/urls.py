@@ -1,0 +1,22 @@
+"""Top-level URLconf."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from elearning import views
+from elearning.accounts.urls import auth_urlpatterns
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("elearning.accounts.urls")),
+    *auth_urlpatterns,
+    path("courses/", include("courses.urls")),
+    path("quizzes/", include("quizzes.urls")),
+    path("", include("certificates.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "elearning.views.bad_request"
+handler403 = "elearning.views.permission_denied"
+handler404 = "elearning.views.page_not_found"
+handler500 = "elearning.views.server_error"

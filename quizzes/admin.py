@@ -1,0 +1,68 @@
+"""Quiz authoring in the admin, with polymorphic question types and their choices."""
+
+from django.contrib import admin
+from polymorphic.admin import PolymorphicChildModelAdmin, PolymorphicParentModelAdmin
+
+from .models import (
+    Attempt,
+    Choice,
+    MatchingQuestion,
+    MultipleResponseQuestion,
+    OrderingQuestion,
+    Question,
+    Quiz,
+    Scenario,
+    SingleChoiceQuestion,
+)
+
+QUESTION_MODELS = (SingleChoiceQuestion, MultipleResponseQuestion, OrderingQuestion, MatchingQuestion)
+
+
+class ChoiceInline(admin.StackedInline):
+    model = Choice
+    extra = 0
+
+
+class QuestionChildAdmin(PolymorphicChildModelAdmin):
+    base_model = Question
+    inlines = [ChoiceInline]
+    filter_horizontal = ("pathways",)
+
+
+for _model in QUESTION_MODELS:
+    admin.site.register(
+        _model, type(f"{_model.__name__}Admin", (QuestionChildAdmin,), {"base_model": Question})
+    )
+
+
+@admin.register(Question)
+class QuestionParentAdmin(PolymorphicParentModelAdmin):
+    base_model = Question
+    child_models = QUESTION_MODELS
+    list_display = ("key", "quiz", "order", "is_active")
+    list_filter = ("quiz", "is_active")
+
+
+@admin.register(Quiz)
+class QuizAdmin(admin.ModelAdmin):
+    list_display = ("unit", "pass_mark", "max_attempts", "is_active")
+
+
+@admin.register(Scenario)
+class ScenarioAdmin(admin.ModelAdmin):
+    list_display = ("key", "quiz")
+    filter_horizontal = ("pathways",)
+
+
+@admin.register(Attempt)
+class AttemptAdmin(admin.ModelAdmin):
+    """Read-only: submitted attempts are a record and are never edited."""
+
+    list_display = ("public_id", "enrolment", "quiz", "score", "passed", "submitted_at")
+    list_filter = ("passed", "quiz")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

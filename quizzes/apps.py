@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class QuizzesConfig(AppConfig):
+    name = "quizzes"
+    verbose_name = "Quizzes"
+
+    def ready(self) -> None:
+        from django.urls import reverse
+
+        from courses import hooks, loading
+
+        from .loading import QuizContent
+
+        loading.register_extension(QuizContent())
+        hooks.set_assessment_url(
+            lambda course, unit: reverse(
+                "quizzes:take", kwargs={"course_slug": course.slug, "unit_slug": unit.slug}
+            )
+        )

@@ -1,0 +1,71 @@
+"""Reads for quiz pages: the quiz of a unit, the questions of an attempt with their choices, history."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from courses.models import Enrolment, Pathway, Unit
+
+from .models import Attempt, Choice, Question, Quiz
+
+
+def quiz_for_unit(*, unit: Unit) -> Quiz:
+    """Raises Quiz.DoesNotExist when the unit has no active quiz."""
+    return Quiz.objects.select_related("unit").get(unit=unit, is_active=True)
+
+
+def question_ids_for_pathway(*, quiz: Quiz, pathway: Pathway) -> list[int]:
+    """Active questions this pathway is set: those open to all, plus those limited to this pathway."""
+    through = Question.pathways.through
+    visible = Q(~Exists(through.objects.filter(question_id=OuterRef("pk")))) | Q(
+        Exists(through.objects.filter(question_id=OuterRef("pk"), pathway_id=pathway.pk))
+    )
+    return list(
+        Question.objects.non_polymorphic()
+        .filter(quiz=quiz, is_active=True)
+        .filter(visible)
+        .order_by("order", "id")
+        .values_list("pk", flat=True)
+    )
+
+
+def questions_with_choices(*, question_ids: list[int]) -> list[tuple[Question, list[Choice]]]:
+    """The questions as their concrete types, in the given order, each with its choices.
+
+    One query for the base rows, one per question type present, one for scenarios and one for all choices."""
+    questions = {
+        q.pk: q
+        for q in Question.objects.filter(pk__in=question_ids, is_active=True).select_related("scenario")
+    }
+    choices: dict[int, list[Choice]] = defaultdict(list)
+    for choice in Choice.objects.filter(question_id__in=list(questions)).order_by("order", "id"):
+        choices[choice.question_id].append(choice)
+    return [(questions[pk], choices[pk]) for pk in question_ids if pk in questions]
+
+
+def attempt_get_for_learner(*, public_id: str, learner) -> Attempt:
+    """Raises Attempt.DoesNotExist for unknown ids and for other learners' attempts alike."""
+    return Attempt.objects.select_related(
+        "quiz__unit__course", "enrolment__pathway", "enrolment__course"
+    ).get(public_id=public_id, enrolment__learner=learner)
+
+
+def attempt_history(*, enrolment: Enrolment, quiz: Quiz) -> QuerySet[Attempt]:
+    return Attempt.objects.filter(enrolment=enrolment, quiz=quiz, submitted_at__isnull=False).order_by(
+        "-submitted_at"
+    )
+
+
+def attempt_open(*, enrolment: Enrolment, quiz: Quiz) -> Attempt | None:
+    return Attempt.objects.filter(enrolment=enrolment, quiz=quiz, submitted_at__isnull=True).first()
+
+
+def passed_unit_ids(*, enrolment: Enrolment) -> set[int]:
+    """Units whose quiz this enrolment has passed at least once."""
+    return set(
+        Attempt.objects.filter(enrolment=enrolment, passed=True)
+        .values_list("quiz__unit_id", flat=True)
+        .distinct()
+    )

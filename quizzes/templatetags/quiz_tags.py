@@ -1,0 +1,32 @@
+"""Render a question with its own type's template."""
+
+from __future__ import annotations
+
+from django import template
+from django.template.loader import get_template
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def render_question(context: template.Context, item: dict, seed: int) -> SafeString:
+    question = item["question"]
+    ctx = {
+        "question": question,
+        "number": item["number"],
+        "error": item["error"],
+        "response": item["response"],
+        **question.render_context(item["choices"], seed),
+    }
+    return get_template(question.template_name).render(ctx, context.request)
+
+
+@register.filter
+def get_item(mapping: dict, key: str):
+    return (mapping or {}).get(key)
+
+
+@register.filter
+def contains(values, key) -> bool:
+    return key in (values or [])

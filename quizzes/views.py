@@ -1,0 +1,161 @@
+"""Quiz pages: take a unit's quiz, submit it, see the result and the attempt history."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from courses import selectors as course_selectors
+from courses.models import Course, Enrolment, Unit
+
+from . import selectors, services
+from .models import Attempt, InvalidResponse, Quiz
+
+
+def _load(
+    request: HttpRequest, course_slug: str, unit_slug: str
+) -> tuple[Course, Unit, Enrolment | None, Quiz]:
+    try:
+        course = course_selectors.course_get_published(slug=course_slug)
+        unit = course_selectors.unit_get(course=course, slug=unit_slug)
+        quiz = selectors.quiz_for_unit(unit=unit)
+    except (Course.DoesNotExist, Unit.DoesNotExist, Quiz.DoesNotExist) as exc:
+        raise Http404("No such quiz.") from exc
+    enrolment = course_selectors.enrolment_current(learner=request.user, course=course)
+    return course, unit, enrolment, quiz
+
+
+def _render_quiz(
+    request: HttpRequest,
+    *,
+    attempt: Attempt,
+    course: Course,
+    unit: Unit,
+    errors=None,
+    responses=None,
+    status: int = 200,
+) -> HttpResponse:
+    questions = selectors.questions_with_choices(question_ids=attempt.question_ids)
+    history = list(selectors.attempt_history(enrolment=attempt.enrolment, quiz=attempt.quiz))
+    errors = errors or {}
+    items = [
+        {
+            "number": number,
+            "question": question,
+            "choices": choices,
+            "error": errors.get(question.pk),
+            "response": (responses or {}).get(question.pk, {}),
+        }
+        for number, (question, choices) in enumerate(questions, start=1)
+    ]
+    return render(
+        request,
+        "quizzes/take.html",
+        {
+            "course": course,
+            "unit": unit,
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "items": items,
+            "error_items": [item for item in items if item["error"]],
+            "history": history,
+            "unit_complete": course_selectors.unit_is_complete(enrolment=attempt.enrolment, unit=unit),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def take(request: HttpRequest, course_slug: str, unit_slug: str) -> HttpResponse:
+    course, unit, enrolment, quiz = _load(request, course_slug, unit_slug)
+    if enrolment is None:
+        return redirect("courses:detail", course_slug=course.slug)
+    try:
+        attempt = services.attempt_start(enrolment=enrolment, quiz=quiz)
+    except services.AttemptNotAllowed as exc:
+        history = list(selectors.attempt_history(enrolment=enrolment, quiz=quiz))
+        return render(
+            request,
+            "quizzes/no_attempts.html",
+            {"course": course, "unit": unit, "message": str(exc), "history": history},
+        )
+    attempt.enrolment = enrolment
+    attempt.quiz = quiz
+    return _render_quiz(request, attempt=attempt, course=course, unit=unit)
+
+
+def _attempt_or_404(request: HttpRequest, public_id) -> Attempt:
+    try:
+        return selectors.attempt_get_for_learner(public_id=public_id, learner=request.user)
+    except Attempt.DoesNotExist as exc:
+        raise Http404("No such attempt.") from exc
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, public_id) -> HttpResponse:
+    attempt = _attempt_or_404(request, public_id)
+    course, unit = attempt.quiz.unit.course, attempt.quiz.unit
+    if attempt.is_submitted:
+        return render(
+            request,
+            "quizzes/already_submitted.html",
+            {"attempt": attempt, "course": course, "unit": unit},
+            status=400,
+        )
+    try:
+        result = services.attempt_submit(attempt=attempt, data=request.POST)
+    except InvalidResponse:
+        return render(
+            request,
+            "errors/400.html",
+            {
+                "message": (
+                    "Your answers could not be read, so nothing has been saved. Go back to the quiz and try again."
+                )
+            },
+            status=400,
+        )
+    except services.AttemptNotAllowed:
+        return render(
+            request,
+            "quizzes/already_submitted.html",
+            {"attempt": attempt, "course": course, "unit": unit},
+            status=400,
+        )
+    if result.errors:
+        return _render_quiz(
+            request,
+            attempt=attempt,
+            course=course,
+            unit=unit,
+            errors=result.errors,
+            responses=result.responses,
+            status=400,
+        )
+    return redirect("quizzes:result", public_id=attempt.public_id)
+
+
+@login_required
+@require_GET
+def result(request: HttpRequest, public_id) -> HttpResponse:
+    attempt = _attempt_or_404(request, public_id)
+    course, unit = attempt.quiz.unit.course, attempt.quiz.unit
+    if not attempt.is_submitted:
+        return redirect("quizzes:take", course_slug=course.slug, unit_slug=unit.slug)
+    _, following = course_selectors.unit_neighbours(unit=unit)
+    return render(
+        request,
+        "quizzes/result.html",
+        {
+            "attempt": attempt,
+            "course": course,
+            "unit": unit,
+            "answers": attempt.answers.all(),
+            "following": following,
+            "enrolment": attempt.enrolment,
+        },
+    )

@@ -1,0 +1,124 @@
+"""Shared fixtures: users, the sample course, a real in-process Celery worker, browser availability."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.elearning.factories import UserFactory
+
+SAMPLE_CONTENT = Path(__file__).resolve().parent / "content"
+PASSWORD = "correct-horse-battery-1"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_broker_folder():
+    """With the no-server filesystem broker, each test run gets its own queue folder so parallel runs
+    (and a developer's `make run`) never take each other's messages."""
+    from elearning.celery import app
+
+    if not app.conf.broker_url.startswith("filesystem://"):
+        yield
+        return
+    folder = Path(tempfile.mkdtemp(prefix="broker-test-", dir=settings.VAR_DIR))
+    (folder / "queue").mkdir()
+    (folder / "processed").mkdir()
+    options = {
+        "data_folder_in": str(folder / "queue"),
+        "data_folder_out": str(folder / "queue"),
+        "processed_folder": str(folder / "processed"),
+        "store_processed": False,
+    }
+    app.conf.broker_transport_options = options
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = options
+    os.environ["TEST_BROKER_FOLDER"] = str(folder)
+    yield
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _media_and_mail(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_FILE_PATH = tmp_path / "mail"
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory(password=PASSWORD)
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory(password=PASSWORD)
+
+
+@pytest.fixture
+def learner_client(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def sample_course(db):
+    """The sample course under tests/content, loaded with the real loader."""
+    from courses.loading import load_courses
+    from courses.models import Course
+
+    load_courses(SAMPLE_CONTENT)
+    return Course.objects.get(slug="sample-course")
+
+
+@pytest.fixture
+def celery_worker_app():
+    from elearning.celery import app
+
+    return app
+
+
+@pytest.fixture
+def celery_worker(transactional_db, celery_worker_app):
+    """A real Celery worker thread consuming from the configured broker (filesystem or Redis)."""
+    from celery.contrib.testing.worker import start_worker
+
+    with start_worker(
+        celery_worker_app,
+        pool="solo",
+        concurrency=1,
+        perform_ping_check=False,
+        shutdown_timeout=30,
+        loglevel="WARNING",
+    ) as worker:
+        yield worker
+
+
+def chromium_path() -> str | None:
+    for candidate in (
+        "/usr/lib/chromium/chromium",
+        shutil.which("chromium") or "",
+        shutil.which("chromium-browser") or "",
+    ):
+        if candidate and os.path.exists(candidate):
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def chromium_executable() -> str:
+    """Browser tests skip, with a reason, when Chromium is missing; REQUIRE_BROWSER=1 makes that a failure."""
+    path = chromium_path()
+    if path is None:
+        message = "No Chromium found (apt-get install chromium); browser tests need it"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1: {message}")
+        pytest.skip(message)
+    return path
