@@ -1,4 +1,4 @@
-"""Authoring in the admin: courses, pathways, units and their polymorphic blocks (one inline form per type)."""
+"""Admin authoring: courses, pathways, units and their polymorphic blocks (one inline form per type)."""
 
 from django.contrib import admin
 from polymorphic.admin import (

@@ -150,7 +150,7 @@ STORAGES = {
 }
 
 # Celery ---------------------------------------------------------------------------------------------
-BROKER_DIR = VAR_DIR / "broker"
+BROKER_DIR = Path(os.environ.get("CELERY_BROKER_FOLDER", VAR_DIR / "broker"))
 CELERY_BROKER_URL = check_broker_url(
     os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL") or "filesystem://"
 )

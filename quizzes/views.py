@@ -114,7 +114,8 @@ def submit(request: HttpRequest, public_id) -> HttpResponse:
             "errors/400.html",
             {
                 "message": (
-                    "Your answers could not be read, so nothing has been saved. Go back to the quiz and try again."
+                    "Your answers could not be read, so nothing has been saved. "
+                    "Go back to the quiz and try again."
                 )
             },
             status=400,

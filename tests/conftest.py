@@ -36,7 +36,7 @@ def _private_broker_folder():
     }
     app.conf.broker_transport_options = options
     settings.CELERY_BROKER_TRANSPORT_OPTIONS = options
-    os.environ["TEST_BROKER_FOLDER"] = str(folder)
+    os.environ["CELERY_BROKER_FOLDER"] = str(folder)  # for worker subprocesses
     yield
     shutil.rmtree(folder, ignore_errors=True)
 
