@@ -137,6 +137,10 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Outside production, serve static files straight from static/ (no collectstatic step for `make run`).
+WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_URL = "/media/"  # never served directly: downloads go through views that check who is asking
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -43,7 +43,10 @@ def _private_broker_folder():
 
 @pytest.fixture(autouse=True)
 def _media_and_mail(tmp_path, settings):
+    """Files and mail go to the test's own folder; mail uses the same file backend a user gets by default
+    (pytest-django would otherwise switch to the in-memory backend)."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = tmp_path / "mail"
 
 
