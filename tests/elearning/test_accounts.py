@@ -86,7 +86,8 @@ def test_password_reset_by_email(client, user, settings):
     response = client.get(link, follow=True)
     assert response.status_code == 200
     form_url = response.redirect_chain[-1][0]
-    response = client.post(form_url, {"new_password1": "brand-new-pass-77", "new_password2": "brand-new-pass-77"})
+    new = "brand-new-pass-77"
+    response = client.post(form_url, {"new_password1": new, "new_password2": new})
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("brand-new-pass-77")
