@@ -28,7 +28,9 @@ def _private_broker_folder():
     folder = Path(tempfile.mkdtemp(prefix="broker-test-", dir=settings.VAR_DIR))
     (folder / "queue").mkdir()
     (folder / "processed").mkdir()
+    (folder / "control").mkdir()
     options = {
+        "control_folder": str(folder / "control"),
         "data_folder_in": str(folder / "queue"),
         "data_folder_out": str(folder / "queue"),
         "processed_folder": str(folder / "processed"),
