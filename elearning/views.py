@@ -26,3 +26,11 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "errors/500.html", status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    message = (
+        "This form has expired or was sent from somewhere else, so nothing has been changed. "
+        "Go back, reload the page and try again."
+    )
+    return render(request, "errors/403.html", {"message": message}, status=403)
