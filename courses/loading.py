@@ -114,6 +114,23 @@ def _display(path: Path, root: Path) -> str:
 # Field reading --------------------------------------------------------------------------------------
 
 
+def _kind(value: Any) -> str:
+    """What a YAML value is, in an author's words (not the loader's internal class names)."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, int | float):
+        return "a number"
+    return type(value).__name__
+
+
 @dataclass
 class Reader:
     """Reads typed fields out of one mapping, recording errors with file, path and line instead of raising."""
@@ -123,13 +140,15 @@ class Reader:
     path: str
     errors: list[str]
     allowed: set[str] = field(default_factory=set)
+    # Line of each list item handed out by mapping_list, by path, for items that are not mappings themselves.
+    item_lines: dict[str, int] = field(default_factory=dict)
 
     def line(self, key: str | None = None) -> int:
         if isinstance(self.data, LDict):
             if key is not None and key in self.data.key_lines:
                 return self.data.key_lines[key]
             return self.data.line
-        return 0
+        return self.item_lines.get(self.path, 0)
 
     def error(self, message: str, key: str | None = None) -> None:
         where = self.path + (f".{key}" if key else "") if self.path else (key or "")
@@ -139,10 +158,12 @@ class Reader:
 
     def is_mapping(self, what: str) -> bool:
         if not isinstance(self.data, dict):
-            got = type(self.data).__name__ if self.data is not None else "nothing"
-            self.errors.append(
-                f"{self.file}: {self.path or 'top level'}: expected {what} (a mapping), got {got}"
-            )
+            if self.data is None and not self.path:
+                self.errors.append(f"{self.file}: line 1: the file is empty; expected {what} (a mapping)")
+                return False
+            line = self.line()
+            where = f"{self.path or 'top level'}{f' (line {line})' if line else ''}"
+            self.errors.append(f"{self.file}: {where}: expected {what} (a mapping), got {_kind(self.data)}")
             return False
         return True
 
@@ -161,7 +182,7 @@ class Reader:
                 self.error("missing field" if key not in self.data else "must not be empty", key)
             return default
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.error(f"must be text, got {type(value).__name__}", key)
+            self.error(f"must be text, got {_kind(value)}", key)
             return default
         value = str(value).strip()
         if max_length and len(value) > max_length:
@@ -197,15 +218,14 @@ class Reader:
                 self.error("missing field", key)
             return []
         if not isinstance(value, list):
-            self.error(f"must be a list, got {type(value).__name__}", key)
+            self.error(f"must be a list, got {_kind(value)}", key)
             return []
         result = []
+        prefix = f"{self.path}.{key}" if self.path else key
         for index, item in enumerate(value):
             if isinstance(item, bool) or not isinstance(item, str | int | float) or not str(item).strip():
                 line = value.item_lines[index] if isinstance(value, LList) else self.line(key)
-                self.errors.append(
-                    f"{self.file}: {self.path}.{key}[{index}] (line {line}): must be non-empty text"
-                )
+                self.errors.append(f"{self.file}: {prefix}[{index}] (line {line}): must be non-empty text")
                 continue
             result.append(str(item).strip())
         if len(result) < min_items and required:
@@ -220,13 +240,17 @@ class Reader:
                 self.error("missing field", key)
             return []
         if not isinstance(value, list):
-            self.error(f"must be a list, got {type(value).__name__}", key)
+            self.error(f"must be a list, got {_kind(value)}", key)
             return []
         prefix = f"{self.path}.{key}" if self.path else key
-        return [(f"{prefix}[{index}]", item) for index, item in enumerate(value)]
+        items = [(f"{prefix}[{index}]", item) for index, item in enumerate(value)]
+        if isinstance(value, LList):
+            for (path, _), line in zip(items, value.item_lines, strict=True):
+                self.item_lines[path] = line
+        return items
 
     def child(self, path: str, data: Any) -> Reader:
-        return Reader(file=self.file, data=data, path=path, errors=self.errors)
+        return Reader(file=self.file, data=data, path=path, errors=self.errors, item_lines=self.item_lines)
 
 
 # Specs: what the files say, checked -------------------------------------------------------------------
@@ -255,6 +279,7 @@ class UnitSpec:
     outcomes: list[str]
     blocks: list[BlockSpec]
     file_stem: str
+    slug_line: int = 0
 
 
 @dataclass
@@ -270,6 +295,8 @@ class CourseSpec:
     units: list[UnitSpec]
     content_hash: str
     extensions: dict[str, Any] = field(default_factory=dict)
+    file: str = ""  # course.yaml as shown in messages
+    pathways_line: int = 0
 
     @property
     def pathway_slugs(self) -> set[str]:
@@ -342,12 +369,15 @@ def parse_course(directory: Path, root: Path, errors: list[str]) -> CourseSpec |
         pathways=pathways,
         units=[],
         content_hash=content_hash(directory),
+        file=reader.file,
+        pathways_line=reader.line("pathways"),
     )
     unit_dir = directory / "units"
     unit_files = sorted(unit_dir.glob("*.y*ml")) if unit_dir.is_dir() else []
     if not unit_files:
         errors.append(f"{_display(directory, root)}: no unit files under units/")
     seen_numbers: dict[str, str] = {}
+    seen_slugs: dict[str, str] = {}
     for unit_file in unit_files:
         match = UNIT_FILE_RE.match(unit_file.name)
         if not match:
@@ -361,8 +391,12 @@ def parse_course(directory: Path, root: Path, errors: list[str]) -> CourseSpec |
         seen_numbers[match.group(1)] = unit_file.name
         unit = parse_unit(unit_file, root, course.pathway_slugs, errors)
         if unit is not None:
-            if unit.slug in {u.slug for u in course.units}:
-                errors.append(f"{_display(unit_file, root)}: slug {unit.slug!r} is used by another unit")
+            if unit.slug in seen_slugs:
+                errors.append(
+                    f"{_display(unit_file, root)}: slug (line {unit.slug_line}): {unit.slug!r} is also the "
+                    f"slug of {seen_slugs[unit.slug]}; each unit needs its own slug"
+                )
+            seen_slugs.setdefault(unit.slug, unit_file.name)
             course.units.append(unit)
     for extension in _extensions:
         course.extensions[extension.name] = extension.parse(course, root, errors)
@@ -385,6 +419,7 @@ def parse_unit(unit_file: Path, root: Path, pathway_slugs: set[str], errors: lis
         outcomes=reader.string_list("outcomes"),
         blocks=[],
         file_stem=unit_file.stem,
+        slug_line=reader.line("slug"),
     )
     for path, item in reader.mapping_list("blocks"):
         sub = reader.child(path, item)
@@ -526,8 +561,8 @@ def _apply_pathways(course: Course, spec: CourseSpec) -> dict[str, Pathway]:
         if pathway.enrolments.exists():
             raise ContentError(
                 [
-                    f"{spec.slug}/course.yaml: pathway {slug!r} was removed but learners are enrolled on it; "
-                    "keep it, or move those learners first"
+                    f"{spec.file}: pathways (line {spec.pathways_line}): pathway {slug!r} was removed but "
+                    "learners are enrolled on it; keep it, or move those learners first"
                 ]
             )
         pathway.delete()

@@ -1,4 +1,5 @@
 import factory
+from django.utils import timezone
 
 from courses.models import (
     CalloutBlock,
@@ -12,6 +13,7 @@ from courses.models import (
     SignsBlock,
     TextBlock,
     Unit,
+    UnitProgress,
 )
 from tests.elearning.factories import UserFactory
 
@@ -128,3 +130,28 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
     learner = factory.SubFactory(UserFactory)
     pathway = factory.SubFactory(PathwayFactory)
     course = factory.SelfAttribute("pathway.course")
+
+
+class UnitProgressFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UnitProgress
+
+    enrolment = factory.SubFactory(EnrolmentFactory)
+    unit = factory.SubFactory(UnitFactory, course=factory.SelfAttribute("..enrolment.course"))
+    completed_at = factory.LazyFunction(timezone.now)
+
+
+def make_mixed_blocks(unit, *, pathways) -> list:
+    """Every block type once for everyone, then a role callout limited to each pathway and a key points block
+    limited to all of them: len(BLOCK_FACTORIES) + len(pathways) + 1 blocks, in order."""
+    blocks = [block_factory(unit=unit) for block_factory in BLOCK_FACTORIES]
+    for pathway in pathways:
+        callout = CalloutBlockFactory(
+            unit=unit, style=CalloutBlock.Style.ROLE, heading=f"In your role: {pathway.title}"
+        )
+        callout.pathways.set([pathway])
+        blocks.append(callout)
+    shared = KeyPointsBlockFactory(unit=unit, heading="For every listed pathway")
+    shared.pathways.set(pathways)
+    blocks.append(shared)
+    return blocks
