@@ -1,0 +1,95 @@
+"""Every pathway end to end in a real browser on a phone-sized screen, with a real Celery worker."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from certificates.models import Certificate
+from courses.models import Pathway, Unit
+
+from .answers import fill_quiz
+from .conftest import no_sideways_scroll, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.worker]
+
+PATHWAYS = ["foster-carers", "taxi-drivers", "hotel-staff", "school-staff", "parents-carers"]
+
+
+def sign_up(page, base_url: str, email: str, name: str) -> None:
+    page.goto(f"{base_url}/accounts/signup/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Name as it should appear on your certificate").fill(name)
+    page.get_by_label("Password", exact=True).fill("a-long-pass-phrase-9")
+    page.get_by_label("Password confirmation").fill("a-long-pass-phrase-9")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", name="Your courses")).to_be_visible()
+
+
+@pytest.mark.parametrize("pathway_slug", PATHWAYS)
+def test_pathway_journey(page, base_url, real_course, celery_worker, settings, pathway_slug):
+    settings.CERTIFICATE_RENDER_DELAY_SECONDS = 1.5  # long enough to see "being prepared" first
+    pathway = Pathway.objects.get(course=real_course, slug=pathway_slug)
+    email = f"{pathway_slug}@example.com"
+    name = "Siân Ó Súilleabháin"
+    sign_up(page, base_url, email, name)
+
+    page.get_by_role("link", name=real_course.title).click()
+    page.get_by_label(pathway.title).check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Before you start")).to_be_visible()
+    expect(page.get_by_role("heading", name=pathway.title)).to_be_visible()
+    no_sideways_scroll(page)
+    page.get_by_role("link", name=re.compile(r"^Start unit 1")).click()
+
+    units = list(Unit.objects.filter(course=real_course).order_by("order"))
+    for index, unit in enumerate(units):
+        expect(page.get_by_role("heading", level=1, name=unit.title)).to_be_visible()
+        no_sideways_scroll(page)
+        if index == 2 and pathway_slug == "taxi-drivers":
+            screenshot(page, "unit-page-360")
+        page.get_by_role("link", name="Take the quiz").click()
+        no_sideways_scroll(page)
+        if index == 0:
+            # Fail once, read the feedback, look at the unit again, then retake.
+            fill_quiz(page, email, right=False)
+            page.get_by_role("button", name="Submit answers").click()
+            expect(page.get_by_role("heading", name="You did not pass this time")).to_be_visible()
+            expect(page.get_by_text("Not right").first).to_be_visible()
+            assert page.locator(".feedback").count() > 0
+            no_sideways_scroll(page)
+            page.get_by_role("link", name="Take the quiz again").click()
+        fill_quiz(page, email, right=True)
+        page.get_by_role("button", name="Submit answers").click()
+        expect(page.get_by_role("heading", name="You passed")).to_be_visible()
+        if index + 1 < len(units):
+            page.get_by_role("link", name=f"Next unit: {units[index + 1].title}").click()
+
+    page.get_by_role("link", name="Get your certificate").click()
+    expect(page.locator(".tag", has_text="Being prepared")).to_be_visible()
+    # The page refreshes itself; no reload from the test.
+    download_link = page.get_by_role("link", name=re.compile("^Download PDF"))
+    expect(download_link).to_be_visible(timeout=30_000)
+    no_sideways_scroll(page)
+    if pathway_slug == "taxi-drivers":
+        screenshot(page, "certificate-page-360")
+
+    with page.expect_download() as download_info:
+        download_link.click()
+    pdf_bytes = open(download_info.value.path(), "rb").read()
+    text = PdfReader(io.BytesIO(pdf_bytes)).pages[0].extract_text()
+    certificate = Certificate.objects.get(learner__email=email)
+    assert name in text
+    assert real_course.title in text
+    assert pathway.title in text
+    assert certificate.display_code in text
+
+    page.get_by_role("link", name="Check it as an employer would").click()
+    expect(page.get_by_role("heading", name="This certificate is valid")).to_be_visible()
+    expect(page.get_by_text(name)).to_be_visible()
+    assert email not in page.content()
+    no_sideways_scroll(page)
