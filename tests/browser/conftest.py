@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test are still synchronous.
+# Playwright's sync API runs an event loop in this thread; the test's ORM calls are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM_ARGS = [

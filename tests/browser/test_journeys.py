@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -80,7 +81,7 @@ def test_pathway_journey(page, base_url, real_course, celery_worker, settings, p
 
     with page.expect_download() as download_info:
         download_link.click()
-    pdf_bytes = open(download_info.value.path(), "rb").read()
+    pdf_bytes = Path(download_info.value.path()).read_bytes()
     text = PdfReader(io.BytesIO(pdf_bytes)).pages[0].extract_text()
     certificate = Certificate.objects.get(learner__email=email)
     assert name in text
