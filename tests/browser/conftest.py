@@ -61,3 +61,19 @@ def screenshot(page, name: str) -> None:
 
 def slug_of(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+@pytest.fixture(autouse=True)
+def _no_console_errors(request):
+    """Fail a browser test if the page logs an error, such as a Content Security Policy violation."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield
+    # A 4xx status (the pages under test that answer 400/404 on purpose) is logged by Chromium as an error.
+    real = [e for e in errors if "Failed to load resource: the server responded with a status of 4" not in e]
+    assert not real, f"browser console errors: {real}"
