@@ -12,6 +12,7 @@ from reportlab.graphics.shapes import Drawing, Rect
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
@@ -54,10 +55,33 @@ def _qr_drawing(url: str, size: float) -> Drawing:
     return drawing
 
 
-def _fit(text: str, font: str, size: float, width: float, minimum: float = 12) -> float:
-    while size > minimum and pdfmetrics.stringWidth(text, font, size) > width:
+def _fit_lines(
+    text: str, font: str, size: float, width: float, wrapped_size: float = 20
+) -> tuple[list[str], float]:
+    """The lines and font size that keep `text` inside `width`: one line shrunk down to `wrapped_size`,
+    then two lines shrunk further. Names (120 characters) and titles (200) must stay on the page."""
+    while size > wrapped_size and pdfmetrics.stringWidth(text, font, size) > width:
         size -= 1
-    return size
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return [text], size
+    size = wrapped_size
+    while size > 6:
+        lines = simpleSplit(text, font, size, width)
+        if len(lines) <= 2 and all(pdfmetrics.stringWidth(line, font, size) <= width for line in lines):
+            return lines, size
+        size -= 1
+    return [text], width / pdfmetrics.stringWidth(text, font, 1)  # one unbroken word: scale it to fit
+
+
+def _draw_centred_lines(
+    pdf: canvas.Canvas, lines: list[str], font: str, size: float, x: float, y: float
+) -> None:
+    """Draw the lines centred on x, the block's middle on the baseline y."""
+    pdf.setFont(font, size)
+    step = size * 1.15
+    top = y + step * (len(lines) - 1) / 2
+    for number, line in enumerate(lines):
+        pdf.drawCentredString(x, top - number * step, line)
 
 
 def render_certificate_pdf(certificate: Certificate) -> bytes:
@@ -82,16 +106,18 @@ def render_certificate_pdf(certificate: Certificate) -> bytes:
     pdf.drawCentredString(centre, height - 40 * mm, "Certificate of completion")
     pdf.setFont(REGULAR, 14)
     pdf.drawCentredString(centre, height - 58 * mm, "This is to certify that")
-    name_size = _fit(certificate.holder_name, BOLD, 34, text_width)
-    pdf.setFont(BOLD, name_size)
-    pdf.drawCentredString(centre, height - 76 * mm, certificate.holder_name)
+    name_lines, name_size = _fit_lines(certificate.holder_name, BOLD, 34, text_width)
+    _draw_centred_lines(pdf, name_lines, BOLD, name_size, centre, height - 76 * mm)
     pdf.setFont(REGULAR, 14)
     pdf.drawCentredString(centre, height - 92 * mm, "has completed the course")
-    title_size = _fit(certificate.course_title, BOLD, 24, text_width)
-    pdf.setFont(BOLD, title_size)
-    pdf.drawCentredString(centre, height - 106 * mm, certificate.course_title)
+    title_lines, title_size = _fit_lines(certificate.course_title, BOLD, 24, text_width)
+    _draw_centred_lines(pdf, title_lines, BOLD, title_size, centre, height - 106 * mm)
+    # One line only (the CPD line is close below): shrink rather than wrap.
+    pathway_lines, pathway_size = _fit_lines(
+        f"Pathway: {certificate.pathway_title}", REGULAR, 14, text_width, wrapped_size=8
+    )
+    _draw_centred_lines(pdf, pathway_lines, REGULAR, pathway_size, centre, height - 118 * mm)
     pdf.setFont(REGULAR, 14)
-    pdf.drawCentredString(centre, height - 118 * mm, f"Pathway: {certificate.pathway_title}")
     hours, minutes = divmod(certificate.cpd_minutes, 60)
     cpd = (f"{hours} hour{'s' if hours != 1 else ''} " if hours else "") + (
         f"{minutes} minutes" if minutes else ""

@@ -170,7 +170,8 @@ def certificate_sweep_pending(*, older_than: dt.timedelta | None = None) -> list
     cutoff = timezone.now() - older_than
     ids = list(
         Certificate.objects.filter(status=Certificate.Status.PENDING)
-        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=cutoff))
+        # Never queued (the process died between commit and on_commit) counts from its creation.
+        .filter(Q(enqueued_at__lt=cutoff) | Q(enqueued_at__isnull=True, created_at__lt=cutoff))
         .values_list("pk", flat=True)[:500]
     )
     for certificate_id in ids:
@@ -203,7 +204,12 @@ def certificate_issue(*, certificate_id: int) -> Certificate:
             certificate.save(update_fields=["pdf", "pdf_sha256"])
 
     with transaction.atomic():
-        certificate = Certificate.objects.select_for_update().select_related("learner").get(pk=certificate_id)
+        # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to the learner.
+        certificate = (
+            Certificate.objects.select_for_update(of=("self",))
+            .select_related("learner")
+            .get(pk=certificate_id)
+        )
         if certificate.emailed_at is None and certificate.status != Certificate.Status.REVOKED:
             if certificate.learner is not None:
                 _send_certificate_email(certificate)
