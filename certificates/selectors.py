@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import QuerySet
+from django.utils import timezone
+
+from courses.models import Enrolment
 
 from .models import Certificate
 
@@ -22,3 +27,36 @@ def certificate_get_for_owner(*, code: str, learner) -> Certificate:
 
 def certificate_get_public(*, code: str) -> Certificate:
     return Certificate.objects.select_related("revocation").get(code=code)
+
+
+RENEW_WINDOW_DAYS = 90
+
+
+def certificate_renewal_due(certificate: Certificate, today: dt.date | None = None) -> bool:
+    """Due when the certificate has expired, expires within 90 days, or the course content has changed."""
+    today = today or timezone.localdate()
+    return (certificate.expires_on - today).days <= RENEW_WINDOW_DAYS or (
+        certificate.course.version > certificate.content_version
+    )
+
+
+def certificate_ids_renewable(*, learner, certificates: list[Certificate]) -> set[int]:
+    """Which of the learner's certificates (pass them all) offer "Renew": issued, due, the newest for their
+    course, and no enrolment on that course already open (so pressing Renew twice does not start two)."""
+    open_courses = set(
+        Enrolment.objects.filter(learner=learner, completed_at__isnull=True).values_list(
+            "course_id", flat=True
+        )
+    )
+    newest: dict[int, Certificate] = {}
+    for certificate in sorted(certificates, key=lambda c: (c.issued_on, c.pk)):
+        newest[certificate.course_id] = certificate
+    return {
+        c.pk
+        for c in certificates
+        if c.status == Certificate.Status.ISSUED
+        and c.pathway_id is not None
+        and c.course_id not in open_courses
+        and newest.get(c.course_id, c).pk == c.pk
+        and certificate_renewal_due(c)
+    }

@@ -243,9 +243,11 @@ def _send_certificate_email(certificate: Certificate) -> None:
     message.send(fail_silently=False)
 
 
-def certificate_mark_failed(*, certificate_id: int, reason: str) -> Certificate:
+def certificate_mark_failed(*, certificate_id: int, reason: str) -> Certificate | None:
     with transaction.atomic():
-        certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
+        certificate = Certificate.objects.select_for_update().filter(pk=certificate_id).first()
+        if certificate is None:  # deleted meanwhile: nothing to record
+            return None
         if certificate.status == Certificate.Status.PENDING:
             certificate.status = Certificate.Status.FAILED
             certificate.failure_reason = reason[:2000]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -16,25 +15,18 @@ from .forms import VerifyForm
 from .models import Certificate
 
 VERIFY_RATE = "30/m"
-RENEW_WINDOW_DAYS = 90
-
-
-def _renewable(certificate: Certificate) -> bool:
-    if certificate.status not in (Certificate.Status.ISSUED,) or certificate.pathway_id is None:
-        return False
-    days_left = (certificate.expires_on - timezone.localdate()).days
-    return days_left <= RENEW_WINDOW_DAYS or certificate.course.version > certificate.content_version
 
 
 @login_required
 @require_GET
 def my_certificates(request: HttpRequest) -> HttpResponse:
     certificates = list(selectors.certificate_list_for_learner(learner=request.user))
+    renewable = selectors.certificate_ids_renewable(learner=request.user, certificates=certificates)
     rows = [
         {
             "certificate": c,
             "state": c.verification_status(),
-            "renewable": _renewable(c),
+            "renewable": c.pk in renewable,
             "url": services.verification_url(c),
         }
         for c in certificates
@@ -54,11 +46,9 @@ def _own_or_404(request: HttpRequest, code: str) -> Certificate:
 @require_GET
 def download(request: HttpRequest, code: str) -> HttpResponse:
     certificate = _own_or_404(request, code)
-    if not certificate.pdf or certificate.status not in (
-        Certificate.Status.ISSUED,
-        Certificate.Status.REVOKED,
-    ):
-        raise Http404("The certificate is not ready yet.")
+    # Only an issued certificate can be downloaded: a revoked one must not circulate as a PDF.
+    if not certificate.pdf or certificate.status != Certificate.Status.ISSUED:
+        raise Http404("The certificate is not ready, or has been revoked.")
     response = FileResponse(
         certificate.pdf.open("rb"),
         content_type="application/pdf",
@@ -73,7 +63,9 @@ def download(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def renew(request: HttpRequest, code: str) -> HttpResponse:
     certificate = _own_or_404(request, code)
-    if not _renewable(certificate):
+    if certificate.pk not in selectors.certificate_ids_renewable(
+        learner=request.user, certificates=[certificate]
+    ):
         return render(
             request, "errors/400.html", {"message": "This certificate cannot be renewed yet."}, status=400
         )

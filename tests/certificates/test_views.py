@@ -114,6 +114,18 @@ def test_an_expired_certificate_offers_renewal_and_a_fresh_one_does_not(learner_
     assert "This certificate has expired." in response.text
 
 
+def test_renew_is_offered_once_an_enrolment_is_open_and_only_on_the_newest(learner_client, user):
+    expired = CertificateFactory(**for_learner(user), status=Certificate.Status.ISSUED, expired=True)
+    response = learner_client.post(reverse("certificates:renew", args=[expired.code]))
+    assert response.status_code == 302
+
+    response = learner_client.get(MINE)
+    assert reverse("certificates:renew", args=[expired.code]) not in response.text
+    again = learner_client.post(reverse("certificates:renew", args=[expired.code]))
+    assert again.status_code == 400
+    assert user.enrolments.filter(completed_at__isnull=True).count() == 1
+
+
 def test_my_certificates_lists_only_my_own(learner_client, user, other_user):
     mine = CertificateFactory(**for_learner(user), course_title="My course")
     CertificateFactory(**for_learner(other_user), course_title="Their course")
@@ -156,7 +168,7 @@ def test_my_certificates_query_count_does_not_grow_with_certificates(
     with_24 = _count_queries(learner_client, MINE)
 
     assert with_12 == with_24
-    with django_assert_max_num_queries(3):  # session, user, certificates with their courses
+    with django_assert_max_num_queries(4):  # session, user, certificates with their courses, open enrolments
         response = learner_client.get(MINE)
     assert len(response.context["rows"]) == 24
 
@@ -193,8 +205,10 @@ def test_anonymous_download_goes_to_login(client, issued_mine):
     assert response["Location"].startswith(reverse("login"))
 
 
-@pytest.mark.parametrize("status", [Certificate.Status.PENDING, Certificate.Status.FAILED])
-def test_download_of_a_certificate_not_ready_is_404(learner_client, user, status):
+@pytest.mark.parametrize(
+    "status", [Certificate.Status.PENDING, Certificate.Status.FAILED, Certificate.Status.REVOKED]
+)
+def test_download_of_a_certificate_not_ready_or_revoked_is_404(learner_client, user, status):
     certificate = CertificateFactory(**for_learner(user), status=status)
     assert learner_client.get(download_url(certificate.code)).status_code == 404
 
