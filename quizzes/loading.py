@@ -70,17 +70,19 @@ class QuizContent:
         if not quiz_dir.is_dir():
             return []
         units_by_stem = {unit.file_stem: unit.slug for unit in spec.units}
+        unit_stems = {path.stem for path in (spec.directory / "units").glob("*.y*ml")}
         quizzes = []
         for quiz_file in sorted(quiz_dir.glob("*.y*ml")):
             display = _display(quiz_file, root)
-            if quiz_file.stem not in units_by_stem:
+            if quiz_file.stem not in unit_stems:
                 errors.append(
                     f"{display}: no unit file units/{quiz_file.stem}.yaml for this quiz "
                     "(a quiz file takes the same name as its unit's file)"
                 )
                 continue
+            # A unit file that could not be read has its own error; still check its quiz.
             quiz = parse_quiz(
-                quiz_file, display, units_by_stem[quiz_file.stem], spec.pathway_slugs, root, errors
+                quiz_file, display, units_by_stem.get(quiz_file.stem, ""), spec.pathway_slugs, root, errors
             )
             if quiz is not None:
                 quizzes.append(quiz)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
+from django.utils.crypto import salted_hmac
 from polymorphic.models import PolymorphicModel
 
 from courses.models import Enrolment, Pathway, Unit
@@ -23,6 +24,16 @@ class ChoiceFeedback:
     chosen: str  # what the learner chose for this option/item/pair, as shown to them
     is_right: bool
     feedback: str
+
+
+@dataclass(frozen=True)
+class FormOption:
+    """An option as the quiz form shows it. The form sends `value`, never the key: keys follow the file's
+    order, which is the right order for ordering items (and writers tend to put the right option first)."""
+
+    key: str  # only compared on the server, to re-select an answer when the page is shown again
+    text: str
+    value: str
 
 
 @dataclass
@@ -100,9 +111,17 @@ class Question(PolymorphicModel):
     def field_name(self) -> str:
         return f"q{self.pk}"
 
-    def options_for_display(self, choices: list[Choice], seed: int) -> list[Choice]:
+    def option_value(self, choice: Choice) -> str:
+        """What the form sends for this option: opaque, so the page says nothing about which is right."""
+        return salted_hmac("quizzes.option", f"{self.pk}:{choice.key}").hexdigest()[:16]
+
+    def item_field(self, choice: Choice) -> str:
+        """The form field for one item (ordering) or prompt (matching)."""
+        return f"{self.field_name}-{self.option_value(choice)}"
+
+    def options_for_display(self, choices: list[Choice], seed: int) -> list[FormOption]:
         """The options in the order this attempt shows them: shuffled per attempt, stable across reloads."""
-        shuffled = list(choices)
+        shuffled = [FormOption(key=c.key, text=c.text, value=self.option_value(c)) for c in choices]
         random.Random(f"{seed}-{self.pk}").shuffle(shuffled)
         return shuffled
 
@@ -138,9 +157,10 @@ class SingleChoiceQuestion(Question):
         value = _single_value(data, self.field_name)
         if value in (None, ""):
             return {"choice": None}, "Choose an answer"
-        if value not in {c.key for c in choices}:
+        keys = {self.option_value(c): c.key for c in choices}
+        if value not in keys:
             raise InvalidResponse(f"{value!r} is not an option of question {self.key}")
-        return {"choice": value}, None
+        return {"choice": keys[value]}, None
 
     def grade(self, response: dict, choices: list[Choice]) -> Grade:
         chosen = response.get("choice")
@@ -166,15 +186,14 @@ class MultipleResponseQuestion(Question):
         values = (
             data.getlist(self.field_name) if hasattr(data, "getlist") else list(data.get(self.field_name, []))
         )
-        keys = {c.key for c in choices}
-        unknown = [v for v in values if v not in keys]
-        if unknown:
-            raise InvalidResponse(f"{unknown!r} are not options of question {self.key}")
+        keys = {self.option_value(c): c.key for c in choices}
+        if any(v not in keys for v in values):
+            raise InvalidResponse(f"an answer to question {self.key} is not one of its options")
         if len(set(values)) != len(values):
             raise InvalidResponse(f"an option of question {self.key} was sent twice")
         if not values:
             return {"choices": []}, "Select all the answers that apply"
-        return {"choices": sorted(values)}, None
+        return {"choices": sorted(keys[v] for v in values)}, None
 
     def grade(self, response: dict, choices: list[Choice]) -> Grade:
         chosen = set(response.get("choices") or [])
@@ -206,9 +225,6 @@ class OrderingQuestion(Question):
 
     class Meta:
         verbose_name = "ordering question"
-
-    def item_field(self, choice: Choice) -> str:
-        return f"{self.field_name}-{choice.key}"
 
     def parse(self, data: Any, choices: list[Choice]) -> tuple[dict, str | None]:
         positions: dict[str, int] = {}
@@ -261,9 +277,6 @@ class MatchingQuestion(Question):
 
     class Meta:
         verbose_name = "matching question"
-
-    def item_field(self, choice: Choice) -> str:
-        return f"{self.field_name}-{choice.key}"
 
     def answers(self, choices: list[Choice]) -> list[str]:
         return sorted({c.match for c in choices} | set(self.distractors))

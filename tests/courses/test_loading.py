@@ -354,12 +354,6 @@ def test_each_class_of_bad_file_is_reported_with_file_line_and_problem(db, conte
     assert Course.objects.count() == 0
 
 
-@pytest.mark.xfail(
-    reason="BUG (quizzes/loading.py QuizContent.parse): a unit file that fails to parse also gives a "
-    "misleading "
-    "'no unit file units/01-signs.yaml for this quiz' error for its quiz, though the unit file exists",
-    strict=True,
-)
 def test_a_broken_unit_with_a_quiz_gives_one_error_not_a_misleading_second(db, content_root, course_dir):
     (course_dir / "units/01-signs.yaml").write_text("slug: [", encoding="utf-8")
 

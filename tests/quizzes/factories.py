@@ -1,6 +1,7 @@
 import factory
 
 from quizzes.models import (
+    Attempt,
     Choice,
     MatchingQuestion,
     MultipleResponseQuestion,
@@ -9,7 +10,7 @@ from quizzes.models import (
     Scenario,
     SingleChoiceQuestion,
 )
-from tests.courses.factories import UnitFactory
+from tests.courses.factories import EnrolmentFactory, UnitFactory
 
 
 class QuizFactory(factory.django.DjangoModelFactory):
@@ -96,3 +97,47 @@ def make_matching(quiz, pairs=(("a", "999"), ("b", "101")), **kwargs):
     for key, answer in pairs:
         ChoiceFactory(question=question, key=key, match=answer, text=f"Situation {key}")
     return question
+
+
+class AttemptFactory(factory.django.DjangoModelFactory):
+    """An open attempt at a quiz, set every active question of it, by a learner enrolled on its course."""
+
+    class Meta:
+        model = Attempt
+
+    quiz = factory.SubFactory(QuizFactory)
+    enrolment = factory.SubFactory(
+        EnrolmentFactory, pathway__course=factory.SelfAttribute("...quiz.unit.course")
+    )
+    question_ids = factory.LazyAttribute(
+        lambda o: list(
+            o.quiz.questions.filter(is_active=True).order_by("order", "id").values_list("pk", flat=True)
+        )
+    )
+    seed = factory.Sequence(lambda n: 1000 + n)
+
+
+def answer_data(question, choices, *, right=True) -> dict[str, str | list[str]]:
+    """Form data answering one question wholly right, or wholly wrong (never partly right), as the quiz
+    page's form would send it."""
+    if isinstance(question, SingleChoiceQuestion):
+        choice = next(c for c in choices if c.is_correct == right)
+        return {question.field_name: question.option_value(choice)}
+    if isinstance(question, MultipleResponseQuestion):
+        return {question.field_name: [question.option_value(c) for c in choices if c.is_correct == right]}
+    if isinstance(question, OrderingQuestion):
+        count = len(choices)
+        return {question.item_field(c): str(c.position if right else c.position % count + 1) for c in choices}
+    answers = question.answers(choices)
+    return {
+        question.item_field(c): c.match if right else next(a for a in answers if a != c.match)
+        for c in choices
+    }
+
+
+def quiz_data(questions_with_choices, *, right=True) -> dict[str, str | list[str]]:
+    """Form data answering every question of an attempt (pairs from selectors.questions_with_choices)."""
+    data: dict[str, str | list[str]] = {}
+    for question, choices in questions_with_choices:
+        data.update(answer_data(question, choices, right=right))
+    return data
