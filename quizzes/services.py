@@ -28,15 +28,20 @@ class SubmitResult:
 
 
 def attempt_start(*, enrolment: Enrolment, quiz: Quiz) -> Attempt:
-    """Return the learner's open attempt at this quiz, or start one with the questions for their pathway."""
+    """Return the learner's open attempt at this quiz, or start one with the questions for their pathway.
+
+    An open attempt whose questions no longer match (the learner changed pathway, or the content changed)
+    has nothing recorded yet, so it is replaced by a fresh one."""
+    question_ids = selectors.question_ids_for_pathway(quiz=quiz, pathway=enrolment.pathway)
     existing = selectors.attempt_open(enrolment=enrolment, quiz=quiz)
     if existing is not None:
-        return existing
+        if existing.question_ids == question_ids:
+            return existing
+        Attempt.objects.filter(pk=existing.pk, submitted_at__isnull=True).delete()
     if quiz.max_attempts is not None:
         used = Attempt.objects.filter(enrolment=enrolment, quiz=quiz, submitted_at__isnull=False).count()
         if used >= quiz.max_attempts:
             raise AttemptNotAllowed(f"You have used all {quiz.max_attempts} attempts at this quiz.")
-    question_ids = selectors.question_ids_for_pathway(quiz=quiz, pathway=enrolment.pathway)
     try:
         with transaction.atomic():
             return Attempt.objects.create(

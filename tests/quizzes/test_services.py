@@ -186,3 +186,32 @@ def test_passing_twice_completes_the_unit_once(quiz, enrolment):
     assert list(UnitProgress.objects.all()) == [progress]
     assert UnitProgress.objects.get().completed_at == progress.completed_at
     assert Attempt.objects.filter(passed=True).count() == 2
+
+
+def test_an_open_attempt_is_replaced_when_the_pathway_changes(db):
+    """A learner who switches role before completing anything gets the new role's questions."""
+    from courses import services as course_services
+    from quizzes import services
+    from quizzes.models import Attempt
+    from tests.courses.factories import PathwayFactory, UnitFactory
+    from tests.elearning.factories import UserFactory
+    from tests.quizzes.factories import QuizFactory, ScenarioFactory, make_single
+
+    unit = UnitFactory(completed_by_quiz=True)
+    taxi = PathwayFactory(course=unit.course)
+    hotel = PathwayFactory(course=unit.course)
+    quiz = QuizFactory(unit=unit)
+    common = make_single(quiz)
+    taxi_only = make_single(quiz, scenario=ScenarioFactory(quiz=quiz))
+    taxi_only.pathways.set([taxi])
+    learner = UserFactory()
+
+    enrolment = course_services.enrolment_create(learner=learner, pathway=taxi)
+    first = services.attempt_start(enrolment=enrolment, quiz=quiz)
+    assert first.question_ids == [common.pk, taxi_only.pk]
+
+    enrolment = course_services.enrolment_create(learner=learner, pathway=hotel)
+    second = services.attempt_start(enrolment=enrolment, quiz=quiz)
+    assert second.question_ids == [common.pk]
+    assert not Attempt.objects.filter(pk=first.pk).exists()
+    assert services.attempt_start(enrolment=enrolment, quiz=quiz).pk == second.pk

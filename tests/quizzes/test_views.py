@@ -726,10 +726,11 @@ def build_quiz(per_type: int):
     return quiz, EnrolmentFactory(pathway=pathway)
 
 
-# Session and user 2, course/pathways/unit/quiz 4, enrolment 1, open attempt 1, [pathway's questions 1, create
-# the attempt 3], questions 1 + 1 per type + choices 1, history 1, unit done? 1.
+# Session and user 2, course/pathways/unit/quiz 4, enrolment 1, pathway's questions 1 (to check an open
+# attempt still matches), open attempt 1, [create the attempt 3], questions 1 + 1 per type + choices 1,
+# history 1, unit done? 1.
 TAKE_NEW_ATTEMPT = 20
-TAKE_OPEN_ATTEMPT = 16
+TAKE_OPEN_ATTEMPT = 17
 # Session and user 2, attempt 1, savepoint, locked attempt 1, questions 6, then: answers 1, attempt 1, and
 # on a pass the courses service (unit, savepoints, lock, progress, counts); on missing answers the page again.
 SUBMIT_PASS = 24
