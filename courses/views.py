@@ -54,6 +54,7 @@ def course_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
             "outline": outline,
             "next_unit": next_unit,
             "total_minutes": sum(item.unit.minutes for item in outline),
+            "quiz_count": sum(item.unit.completed_by_quiz for item in outline),
             "started": any(item.is_complete for item in outline) or enrolment.last_unit_id is not None,
         },
     )
