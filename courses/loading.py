@@ -89,7 +89,8 @@ def read_yaml(path: Path, root: Path, errors: list[str]) -> Any:
         errors.append(f"{_display(path, root)}: cannot read the file: {exc}")
         return None
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass that only adds line numbers
+        # _LineLoader is a SafeLoader subclass that only adds line numbers: no arbitrary objects.
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506  # nosec B506
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
