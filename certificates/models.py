@@ -46,6 +46,9 @@ class Certificate(models.Model):
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     failure_reason = models.TextField(blank=True)
+    holder_removed_at = models.DateTimeField(
+        null=True, blank=True, help_text="The holder deleted their account; their name is no longer shown."
+    )
 
     class Meta:
         ordering = ["-issued_on", "-id"]
@@ -66,11 +69,13 @@ class Certificate(models.Model):
         return (today or timezone.localdate()) > self.expires_on
 
     def verification_status(self, today: dt.date | None = None) -> str:
-        """What the public page says: valid, expired, revoked, or pending/failed (not yet valid)."""
+        """What the public page says: not-issued, revoked, holder-removed, expired or valid."""
+        if self.status not in (self.Status.ISSUED, self.Status.REVOKED):
+            return "not-issued"
         if self.status == self.Status.REVOKED:
             return "revoked"
-        if self.status != self.Status.ISSUED:
-            return "not-issued"
+        if self.holder_removed_at is not None:
+            return "holder-removed"
         return "expired" if self.is_expired(today) else "valid"
 
 

@@ -279,3 +279,11 @@ def certificate_revoke(*, certificate: Certificate, reason: str, revoked_by) -> 
         locked.status = Certificate.Status.REVOKED
         locked.save(update_fields=["status"])
     return locked
+
+
+def certificate_holder_removed(*, learner) -> int:
+    """The holder is deleting their account: their certificates stay verifiable but say "holder removed",
+    and no longer show their name. Returns how many certificates changed."""
+    return Certificate.objects.filter(learner=learner, holder_removed_at__isnull=True).update(
+        holder_removed_at=timezone.now(), holder_name=""
+    )

@@ -385,3 +385,20 @@ def test_verification_is_throttled_per_ip_with_a_clear_429(client, db, view_name
     # Another address is not affected.
     other = client.get(url(certificate.code), REMOTE_ADDR="198.51.100.9")
     assert other.status_code in (200, 302)
+
+
+def test_a_deleted_holders_certificate_verifies_as_holder_removed_without_their_name(client, user):
+    certificate = CertificateFactory(
+        **for_learner(user), status=Certificate.Status.ISSUED, holder_name="Siân Jones"
+    )
+    user.delete()
+
+    certificate.refresh_from_db()
+    assert certificate.learner_id is None
+    assert certificate.holder_removed_at is not None
+    response = client.get(reverse("certificates:verify_code", args=[certificate.code]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Holder removed" in html
+    assert "Siân Jones" not in html
+    assert "This certificate is valid" not in html
