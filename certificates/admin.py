@@ -64,7 +64,7 @@ class CertificateAdmin(admin.ModelAdmin):
             return redirect("admin:certificates_certificate_changelist")
         if not request.user.has_perm("certificates.change_certificate"):
             return redirect("admin:certificates_certificate_change", pk)
-        form = RevokeForm(request.POST or None)
+        form = RevokeForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             services.certificate_revoke(
                 certificate=certificate, reason=form.cleaned_data["reason"], revoked_by=request.user

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -49,10 +50,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "polymorphic",
+    "axes",
     "elearning.accounts",
     "courses",
     "quizzes",
     "certificates",
+    "organisations",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out log-in into a clear page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "elearning.urls"
@@ -83,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "elearning.context_processors.site",
+                "organisations.context_processors.organisations",
             ],
         },
     }
@@ -118,6 +124,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed log-ins (django-axes): locked for a while after too many, per IP address and per account.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "errors/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
 
 # Email ----------------------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CSE awareness training <no-reply@localhost>")
@@ -207,6 +226,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Behind a reverse proxy, name the header that carries the visitor's address (e.g. HTTP_X_REAL_IP or
+# HTTP_X_FORWARDED_FOR), so rate limits count visitors, not the proxy.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "REMOTE_ADDR")
+RATELIMIT_IP_META_KEY = "elearning.throttling.client_ip" if CLIENT_IP_HEADER != "REMOTE_ADDR" else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (CLIENT_IP_HEADER, "REMOTE_ADDR")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True

@@ -13,6 +13,7 @@ urlpatterns = [
     path("courses/", include("courses.urls")),
     path("quizzes/", include("quizzes.urls")),
     path("", include("certificates.urls")),
+    path("organisations/", include("organisations.urls")),
     path("admin/", admin.site.urls),
 ]
 

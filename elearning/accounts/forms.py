@@ -56,3 +56,43 @@ class CertificateNameForm(forms.ModelForm):
         if not name:
             raise forms.ValidationError("Enter your name as it should appear on your certificate.")
         return name
+
+
+class LicenceNumberForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ("licence_number",)
+        labels = {"licence_number": "Licence or badge number (optional)"}
+        help_texts = {
+            "licence_number": (
+                "For example your taxi or private-hire badge number. Managers of organisations you have "
+                "joined can see it, so a licensing authority can check your training. Leave it empty to "
+                "remove it."
+            )
+        }
+        widgets = {"licence_number": forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"})}
+
+    def clean_licence_number(self) -> str:
+        raw = self.cleaned_data["licence_number"]
+        if raw.strip() and not any(ch.isalnum() for ch in raw):
+            raise forms.ValidationError("Enter a licence or badge number using letters and numbers.")
+        return raw
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password to delete your account."},
+    )
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("The password is not right. Your account has not been deleted.")
+        return password

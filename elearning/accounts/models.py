@@ -40,6 +40,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         max_length=120,
         help_text="Use the name an employer or council will know you by.",
     )
+    licence_number = models.CharField(
+        "licence or badge number",
+        max_length=40,
+        blank=True,
+        db_index=True,
+        help_text="Optional, e.g. a taxi or private-hire badge number: capitals, letters and digits only.",
+    )
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)

@@ -16,3 +16,22 @@ def user_certificate_name_update(*, user: User, certificate_name: str) -> User:
     user.certificate_name = certificate_name.strip()
     user.save(update_fields=["certificate_name"])
     return user
+
+
+def normalise_licence_number(raw: str) -> str:
+    """Licence and badge numbers compare without spaces, hyphens or case: "ph 12-34" is "PH1234"."""
+    return "".join(ch for ch in (raw or "").upper() if ch.isalnum())
+
+
+def user_licence_number_update(*, user: User, licence_number: str) -> User:
+    user.licence_number = normalise_licence_number(licence_number)
+    user.save(update_fields=["licence_number"])
+    return user
+
+
+@transaction.atomic
+def user_delete(*, user: User) -> None:
+    """Delete the account and everything that is only theirs (enrolments, progress, quiz attempts,
+    organisation memberships). Certificates they earned stay, with no learner, so a code someone was
+    shown still verifies."""
+    user.delete()

@@ -9,6 +9,9 @@ app_name = "accounts"
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("profile/", views.profile, name="profile"),
+    path("profile/licence/", views.licence_number, name="licence"),
+    path("profile/my-data.json", views.data_download, name="data_download"),
+    path("delete/", views.delete_account, name="delete"),
 ]
 
 # Django's auth views keep their conventional names (login, logout, password_reset...) at the top level.

@@ -133,3 +133,10 @@ def test_home_page_says_what_the_course_is_and_the_footer_gives_999(client, samp
     assert "If a child is in immediate danger, call 999" in html
     assert 'lang="en-GB"' in html
     assert 'href="#main-content"' in html
+
+
+def test_an_empty_sign_up_post_shows_the_errors(client):
+    response = client.post(reverse("accounts:signup"), {})
+    assert response.status_code == 400
+    assert "There is a problem" in response.content.decode()
+    assert User.objects.count() == 0

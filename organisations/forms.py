@@ -1,0 +1,104 @@
+"""Forms for managers' pages and for joining. Rules live in services; these only parse and check shape."""
+
+from __future__ import annotations
+
+from django import forms
+
+from . import selectors
+from .models import Membership
+
+EXPIRY_CHOICES = [("7", "1 week"), ("14", "2 weeks"), ("30", "30 days"), ("90", "90 days")]
+MAX_PASTED_LINES = 2000
+
+
+class PathwayChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, pathway) -> str:
+        return f"{pathway.title} ({pathway.course.title})"
+
+
+def _pathway_field(
+    label: str, help_text: str, empty_label: str = "No pathway: they choose their role"
+) -> PathwayChoiceField:
+    return PathwayChoiceField(
+        queryset=selectors.pathway_choices(),
+        required=False,
+        label=label,
+        help_text=help_text,
+        empty_label=empty_label,
+    )
+
+
+class LinkInvitationForm(forms.Form):
+    pathway = _pathway_field(
+        "Pathway (optional)", "People who join with this link are put on this pathway of the course."
+    )
+    expires_in_days = forms.TypedChoiceField(
+        label="The link stops working after", choices=EXPIRY_CHOICES, coerce=int, initial="14"
+    )
+
+
+class EmailInvitationForm(forms.Form):
+    emails = forms.CharField(
+        label="Email addresses",
+        help_text=(
+            "One person per line. You can paste a column from a spreadsheet, or CSV rows with the email "
+            "address in any column. We will tell you about any line we cannot use."
+        ),
+        widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false", "autocomplete": "off"}),
+        error_messages={"required": "Enter at least one email address."},
+    )
+    pathway = _pathway_field(
+        "Pathway (optional)", "Everyone on this list is put on this pathway when they join."
+    )
+    expires_in_days = forms.TypedChoiceField(
+        label="The invitations stop working after", choices=EXPIRY_CHOICES, coerce=int, initial="14"
+    )
+
+    def clean_emails(self) -> str:
+        text = self.cleaned_data["emails"]
+        if len(text.splitlines()) > MAX_PASTED_LINES:
+            raise forms.ValidationError(f"Paste at most {MAX_PASTED_LINES} lines at a time.")
+        return text
+
+
+class MemberFilterForm(forms.Form):
+    q = forms.CharField(label="Name or email", required=False, max_length=100)
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "Any status"), *selectors.Status.CHOICES]
+    )
+    pathway = _pathway_field("Pathway", "", empty_label="Any pathway")
+
+    def __init__(self, *args, licensing: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if licensing:
+            self.fields["q"].label = "Name, email, or licence or badge number"
+
+    def filters(self) -> dict:
+        # A bad filter value is ignored rather than shown as an error: these are links people bookmark.
+        if not self.is_valid():
+            return {"status": "", "pathway_id": None, "search": ""}
+        pathway = self.cleaned_data["pathway"]
+        return {
+            "status": self.cleaned_data["status"],
+            "pathway_id": pathway.pk if pathway else None,
+            "search": self.cleaned_data["q"],
+        }
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Membership.Role.choices)
+
+
+class LicenceLookupForm(forms.Form):
+    number = forms.CharField(
+        label="Licence or badge number",
+        max_length=40,
+        error_messages={"required": "Enter a licence or badge number."},
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+
+
+def parse_ids(values: list[str], *, limit: int) -> list[int]:
+    """Checkbox values to ids; anything that is not a number is dropped, and at most limit + 1 are kept so
+    the service can say "too many"."""
+    return [int(value) for value in values if value.isdigit()][: limit + 1]

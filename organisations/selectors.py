@@ -1,0 +1,407 @@
+"""Reads for organisation pages, exports and reminders. Member statuses are computed in SQL so the dashboard
+can filter, count and paginate them; certificate rows are read here, read-only, from certificates.models."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from certificates.models import Certificate
+from courses.models import Enrolment, Pathway, Unit, UnitProgress
+from elearning.accounts.services import normalise_licence_number
+
+from .models import CertificateExport, Invitation, Membership, Organisation
+
+EXPIRING_WITHIN_DAYS = 90
+TOKEN_SALT = "organisations.invitation"  # noqa: S105 - an HMAC salt, not a secret
+
+
+class Status:
+    """A member's training status, as the dashboard shows and filters it."""
+
+    INVITED = "invited"
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    VALID = "valid"
+    EXPIRING = "expiring"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+    LABELS = {
+        INVITED: "Invited",
+        NOT_STARTED: "Not started",
+        IN_PROGRESS: "In progress",
+        COMPLETED: "Completed, certificate not issued yet",
+        VALID: "Certificate valid",
+        EXPIRING: f"Expiring within {EXPIRING_WITHIN_DAYS} days",
+        EXPIRED: "Certificate expired",
+        REVOKED: "Certificate revoked",
+    }
+    CHOICES = list(LABELS.items())
+    # Statuses from an issued (or since revoked) certificate: its code and expiry date mean something.
+    FROM_CERTIFICATE = (VALID, EXPIRING, EXPIRED, REVOKED)
+
+
+# Who manages what --------------------------------------------------------------------------------------
+
+
+def organisation_list_for_manager(*, user) -> QuerySet[Organisation]:
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        memberships__user=user, memberships__role=Membership.Role.MANAGER
+    ).order_by("name", "id")
+
+
+def organisation_get_for_manager(*, user, organisation_id: int) -> Organisation:
+    """Raises Organisation.DoesNotExist for unknown organisations and for ones the user does not manage."""
+    return organisation_list_for_manager(user=user).get(pk=organisation_id)
+
+
+def user_is_manager(*, user) -> bool:
+    return organisation_list_for_manager(user=user).exists()
+
+
+def membership_get(*, organisation: Organisation, membership_id: int) -> Membership:
+    return Membership.objects.select_related("user").get(organisation=organisation, pk=membership_id)
+
+
+def membership_for_user(*, organisation: Organisation, user) -> Membership | None:
+    return Membership.objects.filter(organisation=organisation, user=user).first()
+
+
+def manager_count(*, organisation: Organisation) -> int:
+    return Membership.objects.filter(organisation=organisation, role=Membership.Role.MANAGER).count()
+
+
+# Member statuses ---------------------------------------------------------------------------------------
+
+
+def _count(qs: QuerySet, group_by: str) -> Subquery:
+    return Subquery(qs.order_by().values(group_by).annotate(n=Count("pk")).values("n")[:1])
+
+
+def _with_status(qs: QuerySet[Membership], *, today: dt.date) -> QuerySet[Membership]:
+    """Annotate each membership with its latest enrolment's progress and latest certificate, then `status`.
+
+    Everything is a correlated subquery, so a page of members costs one query however many rows it has."""
+    latest_enrolment = Enrolment.objects.filter(learner=OuterRef("user")).order_by("-started_at", "-id")
+    with_counts = latest_enrolment.annotate(
+        done=Coalesce(_count(UnitProgress.objects.filter(enrolment=OuterRef("pk")), "enrolment"), 0),
+        total=Coalesce(_count(Unit.objects.filter(course=OuterRef("course")), "course"), 0),
+    )
+    latest_certificate = Certificate.objects.filter(learner=OuterRef("user")).order_by("-issued_on", "-id")
+    invitation = Invitation.objects.filter(membership=OuterRef("pk")).order_by("-created_at", "-id")
+    qs = qs.annotate(
+        enrolment_completed_at=Subquery(latest_enrolment.values("completed_at")[:1]),
+        units_done=Coalesce(Subquery(with_counts.values("done")[:1]), 0),
+        units_total=Coalesce(Subquery(with_counts.values("total")[:1]), 0),
+        pathway_ref=Coalesce(
+            Subquery(latest_enrolment.values("pathway_id")[:1]),
+            Subquery(invitation.values("pathway_id")[:1]),
+        ),
+        pathway_title=Coalesce(
+            Subquery(latest_enrolment.values("pathway__title")[:1]),
+            Subquery(invitation.values("pathway__title")[:1]),
+        ),
+        certificate_status=Subquery(latest_certificate.values("status")[:1]),
+        certificate_expires_on=Subquery(latest_certificate.values("expires_on")[:1]),
+        certificate_code=Subquery(latest_certificate.values("code")[:1]),
+    )
+    issued = Q(certificate_status=Certificate.Status.ISSUED)
+    return qs.annotate(
+        status=Case(
+            When(user__isnull=True, then=Value(Status.INVITED)),
+            When(certificate_status=Certificate.Status.REVOKED, then=Value(Status.REVOKED)),
+            When(issued & Q(certificate_expires_on__lt=today), then=Value(Status.EXPIRED)),
+            When(
+                issued & Q(certificate_expires_on__lte=today + dt.timedelta(days=EXPIRING_WITHIN_DAYS)),
+                then=Value(Status.EXPIRING),
+            ),
+            When(issued, then=Value(Status.VALID)),
+            When(certificate_status__isnull=False, then=Value(Status.COMPLETED)),  # pending or failed
+            When(enrolment_completed_at__isnull=False, then=Value(Status.COMPLETED)),
+            When(units_done__gt=0, then=Value(Status.IN_PROGRESS)),
+            default=Value(Status.NOT_STARTED),
+            output_field=CharField(),
+        ),
+        progress_percent=Case(
+            When(units_total__gt=0, then=100 * F("units_done") / F("units_total")),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+    )
+
+
+def member_list(
+    *,
+    organisation: Organisation,
+    status: str = "",
+    pathway_id: int | None = None,
+    search: str = "",
+    today: dt.date | None = None,
+) -> QuerySet[Membership]:
+    """The organisation's members with their training status, filtered, ordered by name then email."""
+    today = today or timezone.localdate()
+    qs = _with_status(
+        Membership.objects.filter(organisation=organisation).select_related("user"), today=today
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if pathway_id:
+        qs = qs.filter(pathway_ref=pathway_id)
+    search = search.strip()
+    if search:
+        match = (
+            Q(email__icontains=search)
+            | Q(user__email__icontains=search)
+            | Q(user__certificate_name__icontains=search)
+        )
+        if organisation.is_licensing_authority and (number := normalise_licence_number(search)):
+            match |= Q(user__licence_number=number)
+        qs = qs.filter(match)
+    return qs.order_by(Coalesce("user__certificate_name", Value("")), "email", "pk")
+
+
+def member_status_counts(*, organisation: Organisation, today: dt.date | None = None) -> dict[str, int]:
+    """How many members have each status, in one query."""
+    rows = (
+        member_list(organisation=organisation, today=today)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+    )
+    counts = {key: 0 for key, _ in Status.CHOICES}
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts
+
+
+def pathway_choices() -> QuerySet[Pathway]:
+    return (
+        Pathway.objects.filter(course__is_published=True)
+        .select_related("course")
+        .order_by("course__title", "order", "id")
+    )
+
+
+def member_get_with_status(
+    *, organisation: Organisation, membership_id: int, today: dt.date | None = None
+) -> Membership:
+    return member_list(organisation=organisation, today=today).get(pk=membership_id)
+
+
+@dataclass(frozen=True)
+class MemberTraining:
+    enrolments: list[Enrolment]
+    certificates: list[Certificate]
+
+
+def member_training(*, membership: Membership) -> MemberTraining:
+    """Training records a manager may see: enrolments with progress and certificates. No quiz answers."""
+    if membership.user_id is None:
+        return MemberTraining(enrolments=[], certificates=[])
+    enrolments = (
+        Enrolment.objects.filter(learner_id=membership.user_id)
+        .select_related("course", "pathway")
+        .annotate(
+            units_done=Coalesce(
+                _count(UnitProgress.objects.filter(enrolment=OuterRef("pk")), "enrolment"), 0
+            ),
+            units_total=Coalesce(_count(Unit.objects.filter(course=OuterRef("course")), "course"), 0),
+        )
+        .order_by("-started_at", "-id")
+    )
+    certificates = Certificate.objects.filter(learner_id=membership.user_id).order_by("-issued_on", "-id")
+    return MemberTraining(enrolments=list(enrolments), certificates=list(certificates))
+
+
+def member_lookup_by_licence(
+    *, organisation: Organisation, number: str, today: dt.date | None = None
+) -> list[Membership]:
+    """Members of this organisation whose recorded licence or badge number matches; nobody else, ever."""
+    number = normalise_licence_number(number)
+    if not number:
+        return []
+    return list(
+        member_list(organisation=organisation, today=today).filter(
+            user__isnull=False, user__licence_number=number
+        )
+    )
+
+
+# Invitations --------------------------------------------------------------------------------------------
+
+
+def invitation_token(invitation: Invitation) -> str:
+    """The token in an invitation link: the stored key plus an HMAC of it, so a copy of the database alone
+    cannot be used to join."""
+    return f"{invitation.key}.{salted_hmac(TOKEN_SALT, invitation.key).hexdigest()[:32]}"
+
+
+def invitation_from_token(*, token: str) -> Invitation:
+    """Raises Invitation.DoesNotExist for malformed, forged and unknown tokens alike."""
+    key, _, mac = token.partition(".")
+    if not key or not mac or len(key) > 32:
+        raise Invitation.DoesNotExist
+    expected = salted_hmac(TOKEN_SALT, key).hexdigest()[:32]
+    if not constant_time_compare(mac, expected):
+        raise Invitation.DoesNotExist
+    return Invitation.objects.select_related("organisation", "pathway", "pathway__course").get(key=key)
+
+
+def invitation_list(*, organisation: Organisation) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(organisation=organisation).select_related("pathway", "created_by")
+
+
+def invitation_get(*, organisation: Organisation, invitation_id: int) -> Invitation:
+    return Invitation.objects.get(organisation=organisation, pk=invitation_id)
+
+
+# Exports ------------------------------------------------------------------------------------------------
+
+
+def export_get(*, organisation: Organisation, export_id: int) -> CertificateExport:
+    return CertificateExport.objects.get(organisation=organisation, pk=export_id)
+
+
+def export_list(*, organisation: Organisation) -> QuerySet[CertificateExport]:
+    return CertificateExport.objects.filter(organisation=organisation).select_related("requested_by")
+
+
+def certificates_for_export(
+    *, organisation: Organisation, membership_ids: list[int]
+) -> QuerySet[Certificate]:
+    """Issued certificates (with a PDF) of the chosen members who are still in the organisation."""
+    users = Membership.objects.filter(
+        organisation=organisation, pk__in=membership_ids, user__isnull=False
+    ).values("user_id")
+    return (
+        Certificate.objects.filter(learner_id__in=users, status=Certificate.Status.ISSUED)
+        .exclude(pdf="")
+        .order_by("holder_name", "-issued_on", "id")
+    )
+
+
+def members_for_export(*, organisation: Organisation, membership_ids: list[int]) -> QuerySet[Membership]:
+    return Membership.objects.filter(
+        organisation=organisation, pk__in=membership_ids, user__isnull=False
+    ).select_related("user")
+
+
+# Reminders and summaries --------------------------------------------------------------------------------
+
+REMINDER_DAYS = (90, 30, 7)
+
+
+def certificates_due_a_reminder(*, today: dt.date) -> QuerySet[Certificate]:
+    """Issued, unexpired certificates within 90 days of expiry whose most urgent due reminder (annotated as
+    `threshold`) has not been sent, and that no later certificate for the same course has replaced."""
+    from .models import ExpiryReminder
+
+    thresholds = sorted(REMINDER_DAYS)  # most urgent first
+    threshold = Case(
+        *[When(expires_on__lte=today + dt.timedelta(days=days), then=Value(days)) for days in thresholds],
+        output_field=IntegerField(),
+    )
+    replaced = Certificate.objects.filter(
+        learner=OuterRef("learner"),
+        course=OuterRef("course"),
+        status__in=[Certificate.Status.ISSUED, Certificate.Status.PENDING],
+        expires_on__gt=OuterRef("expires_on"),
+    )
+    done = ExpiryReminder.objects.filter(
+        certificate=OuterRef("pk"),
+        threshold_days=OuterRef("threshold"),
+        outcome__in=[ExpiryReminder.Outcome.SENT, ExpiryReminder.Outcome.SKIPPED],
+    )
+    return (
+        Certificate.objects.filter(
+            status=Certificate.Status.ISSUED,
+            learner__isnull=False,
+            learner__is_active=True,
+            expires_on__gte=today,
+            expires_on__lte=today + dt.timedelta(days=max(thresholds)),
+        )
+        .annotate(threshold=threshold)
+        .exclude(Exists(replaced))
+        .exclude(Exists(done))
+        .select_related("learner")
+        .order_by("expires_on", "id")
+    )
+
+
+@dataclass(frozen=True)
+class Summary:
+    counts: dict[str, int]
+    expiring: list[Membership]
+    expired: list[Membership]
+    more_expiring: int
+    more_expired: int
+
+
+def summary_for(*, organisation: Organisation, today: dt.date, limit: int = 50) -> Summary:
+    counts = member_status_counts(organisation=organisation, today=today)
+    expiring = list(
+        member_list(organisation=organisation, status=Status.EXPIRING, today=today).order_by(
+            "certificate_expires_on", "pk"
+        )[:limit]
+    )
+    expired = list(
+        member_list(organisation=organisation, status=Status.EXPIRED, today=today).order_by(
+            "-certificate_expires_on", "pk"
+        )[:limit]
+    )
+    return Summary(
+        counts=counts,
+        expiring=expiring,
+        expired=expired,
+        more_expiring=max(0, counts[Status.EXPIRING] - len(expiring)),
+        more_expired=max(0, counts[Status.EXPIRED] - len(expired)),
+    )
+
+
+def organisations_with_managers() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(
+        Exists(Membership.objects.filter(organisation=OuterRef("pk"), role=Membership.Role.MANAGER))
+    ).order_by("pk")
+
+
+def manager_emails(*, organisation: Organisation) -> list[str]:
+    return list(
+        Membership.objects.filter(
+            organisation=organisation, role=Membership.Role.MANAGER, user__is_active=True
+        ).values_list("user__email", flat=True)
+    )
+
+
+def personal_data_memberships(user) -> list[dict]:
+    """A learner's organisations, for "download my data"."""
+    return [
+        {
+            "organisation": m.organisation.name,
+            "role": m.get_role_display(),
+            "joined_at": m.joined_at.isoformat() if m.joined_at else None,
+        }
+        for m in Membership.objects.filter(user=user)
+        .select_related("organisation")
+        .order_by("joined_at", "pk")
+    ]

@@ -1,0 +1,344 @@
+"""Invitations: create a link, invite a pasted list of emails, send the emails, accept, revoke."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import logging
+import secrets
+from dataclasses import dataclass, field
+from email.utils import parseaddr
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from certificates import api as certificates_api
+from courses import services as course_services
+from courses.models import Pathway
+from elearning.accounts import services as account_services
+
+from .. import selectors
+from ..models import Invitation, Membership, Organisation
+from .members import membership_add
+
+log = logging.getLogger(__name__)
+
+MAX_EXPIRY_DAYS = 90
+HEADER_WORDS = {"email", "email address", "e-mail", "e-mail address", "emails"}
+
+
+class InvitationUnusable(Exception):
+    """The invitation is expired, revoked or already used; nothing was changed."""
+
+    def __init__(self, state: str) -> None:
+        super().__init__(state)
+        self.state = state
+
+
+def _new_key() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def _expires_at(days: int) -> dt.datetime:
+    if not 1 <= days <= MAX_EXPIRY_DAYS:
+        raise ValueError(f"An invitation lasts between 1 and {MAX_EXPIRY_DAYS} days.")
+    return timezone.now() + dt.timedelta(days=days)
+
+
+def invitation_url(invitation: Invitation) -> str:
+    return settings.SITE_URL + reverse("organisations:join", args=[selectors.invitation_token(invitation)])
+
+
+def invitation_link_create(
+    *, organisation: Organisation, created_by, pathway: Pathway | None = None, expires_in_days: int = 14
+) -> Invitation:
+    """A link anyone may use to join until it expires or is revoked."""
+    return Invitation.objects.create(
+        organisation=organisation,
+        kind=Invitation.Kind.LINK,
+        key=_new_key(),
+        pathway=pathway,
+        created_by=created_by,
+        expires_at=_expires_at(expires_in_days),
+    )
+
+
+def invitation_revoke(*, invitation: Invitation) -> Invitation:
+    """Stop an invitation working. An emailed invitation's "invited" row leaves the dashboard with it."""
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.revoked_at is None:
+            locked.revoked_at = timezone.now()
+            locked.save(update_fields=["revoked_at"])
+        if locked.kind == Invitation.Kind.EMAIL and locked.membership_id:
+            Membership.objects.filter(pk=locked.membership_id, user__isnull=True).delete()
+    return locked
+
+
+# A pasted list of emails -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineProblem:
+    line: int
+    value: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"Line {self.line}: {self.reason}"
+
+
+@dataclass
+class InviteListResult:
+    invited: list[Invitation] = field(default_factory=list)
+    problems: list[LineProblem] = field(default_factory=list)
+
+
+def _shown(value: str) -> str:
+    return value if len(value) <= 80 else value[:77] + "..."
+
+
+def parse_email_lines(text: str) -> tuple[list[tuple[int, str]], list[LineProblem]]:
+    """One person per line: an address, "Name <address>", or a CSV row with the address in one column. A
+    first line that is only a column heading is ignored. Each address is checked on its own."""
+    good: list[tuple[int, str]] = []
+    problems: list[LineProblem] = []
+    first_line: dict[str, int] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        cells = [cell.strip() for cell in next(csv.reader([raw]), [])] or [raw.strip()]
+        cell = next((c for c in cells if "@" in c), cells[0])
+        if number == 1 and cell.lower() in HEADER_WORDS:
+            continue
+        address = (parseaddr(cell)[1] or cell).strip().lower()
+        try:
+            validate_email(address)
+        except ValidationError:
+            problems.append(LineProblem(number, cell, f"'{_shown(cell)}' is not an email address."))
+            continue
+        if address in first_line:
+            problems.append(
+                LineProblem(number, cell, f"'{_shown(address)}' is already on line {first_line[address]}.")
+            )
+            continue
+        first_line[address] = number
+        good.append((number, address))
+    return good, problems
+
+
+def invitations_create_for_emails(
+    *,
+    organisation: Organisation,
+    text: str,
+    created_by,
+    pathway: Pathway | None = None,
+    expires_in_days: int = 14,
+) -> InviteListResult:
+    """Invite every good line; report each bad one. Good rows are saved and emailed even when others fail."""
+    rows, problems = parse_email_lines(text)
+    result = InviteListResult(problems=problems)
+    expires_at = _expires_at(expires_in_days)
+    now = timezone.now()
+    with transaction.atomic():
+        addresses = [address for _, address in rows]
+        existing = {
+            m.email: m
+            for m in Membership.objects.select_for_update().filter(
+                organisation=organisation, email__in=addresses
+            )
+        }
+        # A member who joined with another address still has their account's address on file.
+        joined_by_account = set(
+            Membership.objects.filter(organisation=organisation, user__email__in=addresses).values_list(
+                "user__email", flat=True
+            )
+        )
+        active = {
+            inv.membership_id: inv
+            for inv in Invitation.objects.filter(
+                membership__in=[m.pk for m in existing.values()],
+                kind=Invitation.Kind.EMAIL,
+                revoked_at__isnull=True,
+                uses=0,
+                expires_at__gt=now,
+            )
+        }
+        for number, address in rows:
+            membership = existing.get(address)
+            if address in joined_by_account or (membership and membership.user_id):
+                result.problems.append(
+                    LineProblem(number, address, f"'{address}' is already a member of {organisation.name}.")
+                )
+                continue
+            if membership and membership.pk in active:
+                until = date_format(timezone.localtime(active[membership.pk].expires_at), "j F Y")
+                result.problems.append(
+                    LineProblem(number, address, f"'{address}' has already been invited (until {until}).")
+                )
+                continue
+            if membership is None:
+                membership = Membership.objects.create(
+                    organisation=organisation, email=address, role=Membership.Role.LEARNER, invited_at=now
+                )
+            else:
+                membership.invited_at = now
+                membership.save(update_fields=["invited_at"])
+            invitation = Invitation.objects.create(
+                organisation=organisation,
+                kind=Invitation.Kind.EMAIL,
+                key=_new_key(),
+                email=address,
+                membership=membership,
+                pathway=pathway,
+                created_by=created_by,
+                expires_at=expires_at,
+            )
+            transaction.on_commit(partial(invitation_enqueue, invitation_id=invitation.pk))
+            result.invited.append(invitation)
+    result.problems.sort(key=lambda problem: problem.line)
+    return result
+
+
+def invitation_enqueue(*, invitation_id: int) -> bool:
+    """Queue the email. A broker that is down is logged, not raised: the sweeper queues it again."""
+    from ..tasks import invitation_send_task
+
+    Invitation.objects.filter(pk=invitation_id).update(enqueued_at=timezone.now())
+    try:
+        invitation_send_task.delay(invitation_id)
+    except Exception:  # kombu raises many types when the broker is unreachable
+        log.exception("Could not queue invitation %s; the sweeper will retry", invitation_id)
+        return False
+    return True
+
+
+def invitation_send(*, invitation_id: int) -> Invitation:
+    """Email an invitation once. Safe to run twice: the row lock and `emailed_at` make the second a no-op."""
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update(of=("self",))  # lock the invitation, not the joined rows
+            .select_related("organisation", "pathway", "created_by")
+            .get(pk=invitation_id)
+        )
+        if invitation.emailed_at is not None or invitation.kind != Invitation.Kind.EMAIL:
+            return invitation
+        if not invitation.is_usable():
+            return invitation
+        context = {
+            "invitation": invitation,
+            "organisation": invitation.organisation,
+            "url": invitation_url(invitation),
+            "expires_at": invitation.expires_at,
+            "site_url": settings.SITE_URL,
+        }
+        message = EmailMultiAlternatives(
+            subject=f"{invitation.organisation.name} has invited you to CSE awareness training",
+            body=render_to_string("organisations/email/invitation.txt", context),
+            to=[invitation.email],
+        )
+        message.attach_alternative(
+            render_to_string("organisations/email/invitation.html", context), "text/html"
+        )
+        message.send(fail_silently=False)
+        invitation.emailed_at = timezone.now()
+        invitation.save(update_fields=["emailed_at"])
+    return invitation
+
+
+# Accepting -----------------------------------------------------------------------------------------------
+
+
+def _has_current_certificate(*, user, pathway: Pathway) -> bool:
+    return any(
+        c.course_id == pathway.course_id and c.verification_status() == "valid"
+        for c in certificates_api.certificates_for_learner(learner=user)
+    )
+
+
+def _join_from_email_invitation(invitation: Invitation, user) -> Membership:
+    organisation = invitation.organisation
+    placeholder = (
+        Membership.objects.select_for_update().filter(pk=invitation.membership_id, user__isnull=True).first()
+    )
+    already = Membership.objects.filter(organisation=organisation, user=user).first()
+    if placeholder is None or already is not None:
+        if placeholder is not None:
+            placeholder.delete()
+        return already or membership_add(organisation=organisation, user=user)
+    email = user.email.lower()
+    if placeholder.email != email:  # accepted with another account: its address is the one on file now
+        Membership.objects.filter(organisation=organisation, user__isnull=True, email=email).delete()
+        placeholder.email = email
+    placeholder.user = user
+    placeholder.joined_at = timezone.now()
+    placeholder.save(update_fields=["user", "email", "joined_at"])
+    return placeholder
+
+
+def invitation_accept(*, invitation_id: int, user) -> Membership:
+    """Join the organisation and, when the invitation names a pathway, enrol on it (unless the learner
+    already holds a valid certificate for that course). Raises InvitationUnusable and changes nothing when
+    the invitation has expired, been revoked or been used."""
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("organisation", "pathway")
+            .get(pk=invitation_id)
+        )
+        state = invitation.state()
+        if state != "active":
+            raise InvitationUnusable(state)
+        if invitation.kind == Invitation.Kind.EMAIL:
+            membership = _join_from_email_invitation(invitation, user)
+        else:
+            membership = membership_add(organisation=invitation.organisation, user=user)
+        invitation.uses += 1
+        invitation.last_used_at = timezone.now()
+        invitation.save(update_fields=["uses", "last_used_at"])
+        if invitation.pathway is not None and not _has_current_certificate(
+            user=user, pathway=invitation.pathway
+        ):
+            course_services.enrolment_create(learner=user, pathway=invitation.pathway)
+    return membership
+
+
+def invitation_accept_with_sign_up(
+    *, invitation_id: int, email: str, password: str, certificate_name: str
+) -> Membership:
+    """Create the account and join in one transaction: an unusable invitation creates no account."""
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation_id)
+        state = invitation.state()
+        if state != "active":
+            raise InvitationUnusable(state)
+        user = account_services.user_create(email=email, password=password, certificate_name=certificate_name)
+        return invitation_accept(invitation_id=invitation_id, user=user)
+
+
+def invitations_sweep(*, older_than: dt.timedelta) -> list[int]:
+    """Queue again emailed invitations whose message never went (broker down, lost message)."""
+    cutoff = timezone.now() - older_than
+    ids = list(
+        Invitation.objects.filter(
+            kind=Invitation.Kind.EMAIL,
+            emailed_at__isnull=True,
+            revoked_at__isnull=True,
+            uses=0,
+            expires_at__gt=timezone.now(),
+        )
+        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=cutoff))
+        .values_list("pk", flat=True)[:500]
+    )
+    for invitation_id in ids:
+        invitation_enqueue(invitation_id=invitation_id)
+    return ids

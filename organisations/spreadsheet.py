@@ -1,0 +1,67 @@
+"""The members CSV: rows streamed from a queryset iterator so memory stays flat however many members."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterable, Iterator
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .models import Membership
+from .selectors import Status
+
+CHUNK_SIZE = 500
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class _Echo:
+    """A file-like object whose write returns the line, so csv.writer can feed a generator."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def safe_cell(value: object) -> object:
+    """Spreadsheets run cells that start like a formula; a leading apostrophe keeps names as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _date(value: dt.date | dt.datetime | None) -> str:
+    if isinstance(value, dt.datetime):
+        value = timezone.localdate(value)
+    return value.isoformat() if value else ""
+
+
+def member_rows(members: QuerySet[Membership], *, licensing: bool) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    header = ["Name", "Email", "Role", "Status", "Pathway", "Progress %", "Certificate code", "Expires on"]
+    header += ["Invited on", "Joined on"]
+    if licensing:
+        header.append("Licence or badge number")
+    yield "\ufeff" + writer.writerow(header)  # the byte-order mark makes Excel read UTF-8 names correctly
+    for member in _iterate(members):
+        user = member.user
+        certified = member.status in Status.FROM_CERTIFICATE
+        row: list[object] = [
+            user.certificate_name if user else "",
+            user.email if user else member.email,
+            member.get_role_display(),
+            Status.LABELS.get(member.status, member.status),
+            member.pathway_title or "",
+            member.progress_percent if member.status == Status.IN_PROGRESS else "",
+            member.certificate_code if certified else "",
+            _date(member.certificate_expires_on) if certified else "",
+            _date(member.invited_at),
+            _date(member.joined_at),
+        ]
+        if licensing:
+            row.append(user.licence_number if user else "")
+        yield writer.writerow([safe_cell(cell) for cell in row])
+
+
+def _iterate(members: QuerySet[Membership]) -> Iterable[Membership]:
+    return members.iterator(chunk_size=CHUNK_SIZE)

@@ -1,0 +1,32 @@
+from django.urls import path
+
+from . import views
+
+app_name = "organisations"
+
+urlpatterns = [
+    path("", views.organisation_list, name="list"),
+    path("join/<str:token>/", views.join, name="join"),
+    path("<int:organisation_id>/", views.dashboard, name="dashboard"),
+    path("<int:organisation_id>/members.csv", views.export_csv, name="export_csv"),
+    path("<int:organisation_id>/members/<int:membership_id>/", views.member_detail, name="member"),
+    path("<int:organisation_id>/members/<int:membership_id>/role/", views.member_role, name="member_role"),
+    path(
+        "<int:organisation_id>/members/<int:membership_id>/remove/", views.member_remove, name="member_remove"
+    ),
+    path("<int:organisation_id>/invitations/", views.invitations, name="invitations"),
+    path(
+        "<int:organisation_id>/invitations/<int:invitation_id>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("<int:organisation_id>/invite/", views.invite_emails, name="invite_emails"),
+    path("<int:organisation_id>/certificates/", views.export_create, name="export_create"),
+    path("<int:organisation_id>/certificates/<int:export_id>/", views.export_detail, name="export"),
+    path(
+        "<int:organisation_id>/certificates/<int:export_id>/download/",
+        views.export_download,
+        name="export_download",
+    ),
+    path("<int:organisation_id>/lookup/", views.lookup, name="lookup"),
+]

@@ -1,0 +1,60 @@
+"""Failed log-ins are throttled per IP address and per account (django-axes), with a clear page, not a 500."""
+
+import pytest
+from django.urls import reverse
+
+from elearning.throttling import client_ip
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _small_limit(settings):
+    settings.AXES_FAILURE_LIMIT = 3
+
+
+def _login(client, email, password, ip):
+    return client.post(reverse("login"), {"username": email, "password": password}, REMOTE_ADDR=ip)
+
+
+def _fail(client, email, ip):
+    return client.post(reverse("login"), {"username": email, "password": "wrong-password-1"}, REMOTE_ADDR=ip)
+
+
+def test_too_many_failures_from_one_ip_locks_that_ip_out(client, user, password):
+    for _ in range(2):
+        assert _fail(client, f"someone{_}@example.com", "10.0.0.1").status_code == 200
+    response = _fail(client, "someone-else@example.com", "10.0.0.1")
+    assert response.status_code == 429
+    assert "Too many attempts to log in" in response.content.decode()
+    # Even the right password is refused from that address for now.
+    right = _login(client, user.email, password, "10.0.0.1")
+    assert right.status_code == 429
+    assert "_auth_user_id" not in client.session
+    # Another address is not affected.
+    other = _login(client, user.email, password, "10.0.0.2")
+    assert other.status_code == 302
+
+
+def test_too_many_failures_on_one_account_lock_that_account_from_any_ip(client, user, password):
+    for n in range(3):
+        _fail(client, user.email, f"10.0.1.{n}")
+    response = _login(client, user.email, password, "10.0.2.9")
+    assert response.status_code == 429
+
+
+def test_a_successful_log_in_resets_the_count(client, user, password):
+    _fail(client, user.email, "10.0.3.1")
+    _fail(client, user.email, "10.0.3.1")
+    ok = _login(client, user.email, password, "10.0.3.1")
+    assert ok.status_code == 302
+    client.logout()
+    assert _fail(client, user.email, "10.0.3.1").status_code == 200
+
+
+def test_client_ip_uses_the_configured_proxy_header(rf, settings):
+    settings.CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.7, 10.0.0.1", REMOTE_ADDR="10.0.0.1")
+    assert client_ip(request) == "203.0.113.7"
+    settings.CLIENT_IP_HEADER = "REMOTE_ADDR"
+    assert client_ip(request) == "10.0.0.1"

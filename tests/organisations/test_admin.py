@@ -1,0 +1,50 @@
+"""Staff create an organisation and its first manager in the admin, through the membership service."""
+
+import pytest
+from django.urls import reverse
+
+from organisations.models import Membership, Organisation
+from tests.elearning.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def inline(prefix: str, rows: list[dict], initial: int = 0) -> dict:
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for i, row in enumerate(rows):
+        data.update({f"{prefix}-{i}-{key}": value for key, value in row.items()})
+    return data
+
+
+def test_staff_create_an_organisation_with_its_first_manager(admin_client):
+    boss = UserFactory(email="Boss@Council.example")
+    response = admin_client.post(
+        reverse("admin:organisations_organisation_add"),
+        {
+            "name": "Newport Licensing",
+            "kind": "licensing",
+            **inline("memberships", [{"user": boss.pk, "role": "manager"}]),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    organisation = Organisation.objects.get(name="Newport Licensing")
+    membership = Membership.objects.get(organisation=organisation)
+    assert (membership.user, membership.role, membership.email) == (boss, "manager", "boss@council.example")
+    assert membership.joined_at is not None
+
+
+def test_admin_lists_open(admin_client):
+    for name in (
+        "organisation",
+        "membership",
+        "invitation",
+        "certificateexport",
+        "expiryreminder",
+        "managersummary",
+    ):
+        assert admin_client.get(reverse(f"admin:organisations_{name}_changelist")).status_code == 200
