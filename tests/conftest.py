@@ -52,6 +52,16 @@ def _media_and_mail(tmp_path, settings):
     settings.EMAIL_FILE_PATH = tmp_path / "mail"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache: every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def password() -> str:
     return PASSWORD

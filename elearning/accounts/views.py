@@ -7,16 +7,22 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
 
 from . import personal_data, services
 from .forms import CertificateNameForm, DeleteAccountForm, LicenceNumberForm, SignUpForm
+
+RESET_RATE_PER_IP = "10/h"
+RESET_RATE_PER_ACCOUNT = "3/h"
 
 
 def _safe_next(request: HttpRequest) -> str | None:
@@ -114,3 +120,27 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/delete.html", {"form": form}, status=status)
+
+
+def _reset_email_key(group: str, request: HttpRequest) -> str:
+    return (request.POST.get("email") or "").strip().lower()
+
+
+@method_decorator(ratelimit(key="ip", rate=RESET_RATE_PER_IP, method="POST", block=False), name="dispatch")
+@method_decorator(
+    ratelimit(key=_reset_email_key, rate=RESET_RATE_PER_ACCOUNT, method="POST", block=False), name="dispatch"
+)
+class ThrottledPasswordResetView(auth_views.PasswordResetView):
+    """Django's reset view, limited per IP address and per email address so it cannot be used to flood
+    someone's inbox or probe many addresses."""
+
+    email_template_name = "registration/password_reset_email.txt"
+    html_email_template_name = "registration/password_reset_email.html"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if getattr(request, "limited", False):
+            response = render(request, "registration/password_reset_limited.html", status=429)
+            response["Retry-After"] = "3600"
+            return response
+        return super().post(request, *args, **kwargs)
