@@ -1,0 +1,291 @@
+"""Every URL in the URLconf, in one table: what anonymous, the learner who owns the data, another learner and
+staff get. A new URL without a row here fails `test_every_url_has_a_row`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+from django.contrib import admin
+from django.urls import get_resolver, reverse
+from django.utils import timezone
+
+from certificates import services as certificate_services
+from certificates.models import Certificate
+from courses import services as course_services
+from courses.models import Pathway, Unit
+from organisations import selectors as organisation_selectors
+from organisations import services as organisation_services
+from organisations.models import Membership, Organisation
+from quizzes import services as quiz_services
+from quizzes.models import Attempt
+from tests.certificates.factories import CertificateFactory
+from tests.elearning.factories import UserFactory
+from tests.organisations.factories import InvitationFactory, MembershipFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+ROLES = ("anonymous", "learner", "other", "staff")
+LOGIN = "login"  # a redirect to the log-in page
+ADMIN_LOGIN = "admin-login"
+
+
+@pytest.fixture
+def world(sample_course, settings):
+    settings.RATELIMIT_ENABLE = False
+    learner = UserFactory(certificate_name="Owner Person")
+    other = UserFactory()
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    pathway = Pathway.objects.get(course=sample_course, slug="taxi-drivers")
+    enrolment = course_services.enrolment_create(learner=learner, pathway=pathway)
+    unit = Unit.objects.get(course=sample_course, slug="signs")
+    open_attempt = quiz_services.attempt_start(enrolment=enrolment, quiz=unit.quiz)
+    done = Attempt.objects.create(
+        enrolment=enrolment,
+        quiz=Unit.objects.get(course=sample_course, slug="pass-it-on").quiz,
+        seed=1,
+        question_ids=[],
+        submitted_at=timezone.now(),
+        score=100,
+        passed=True,
+    )
+    old = CertificateFactory(
+        enrolment=course_services.enrolment_create(learner=UserFactory(), pathway=pathway),
+        learner=learner,
+        course=sample_course,
+        pathway=pathway,
+        status=Certificate.Status.PENDING,
+        content_version=1,
+        issued_on=timezone.localdate() - dt.timedelta(days=1200),
+        expires_on=timezone.localdate() - dt.timedelta(days=100),
+    )
+    certificate = certificate_services.certificate_issue(certificate_id=old.pk)
+    council = OrganisationFactory(kind=Organisation.Kind.LICENSING)
+    MembershipFactory(organisation=council, user=learner, role=Membership.Role.MANAGER)
+    member = MembershipFactory(organisation=council)
+    invitation = InvitationFactory(organisation=council)
+    export = organisation_services.export_create(
+        organisation=council, requested_by=learner, membership_ids=[member.pk]
+    )
+    organisation_services.export_build(export_id=export.pk)
+    return SimpleNamespace(
+        users={"learner": learner, "other": other, "staff": staff},
+        course=sample_course,
+        unit=unit,
+        open_attempt=open_attempt,
+        done=done,
+        certificate=certificate,
+        council=council,
+        member=member,
+        invitation=invitation,
+        export=export,
+        token=organisation_selectors.invitation_token(invitation),
+    )
+
+
+def rows(w) -> dict[str, tuple[str, str, dict, tuple]]:
+    """URL name -> (method, path, data, expected outcome for anonymous, learner, other learner, staff)."""
+    c, u, o = w.course.slug, w.unit.slug, w.council.pk
+    code = w.certificate.code
+    return {
+        "home": ("get", reverse("home"), {}, (200, 200, 200, 200)),
+        "accounts:signup": ("get", reverse("accounts:signup"), {}, (200, 302, 302, 302)),
+        "accounts:profile": ("get", reverse("accounts:profile"), {}, (LOGIN, 200, 200, 200)),
+        "accounts:licence": (
+            "post",
+            reverse("accounts:licence"),
+            {"licence_number": ""},
+            (LOGIN, 302, 302, 302),
+        ),
+        "accounts:data_download": ("get", reverse("accounts:data_download"), {}, (LOGIN, 200, 200, 200)),
+        "accounts:delete": ("get", reverse("accounts:delete"), {}, (LOGIN, 200, 200, 200)),
+        "login": ("get", reverse("login"), {}, (200, 302, 302, 302)),
+        "logout": ("post", reverse("logout"), {}, (302, 302, 302, 302)),
+        "password_reset": ("get", reverse("password_reset"), {}, (200, 200, 200, 200)),
+        "password_reset_done": ("get", reverse("password_reset_done"), {}, (200, 200, 200, 200)),
+        "password_reset_confirm": (
+            "get",
+            reverse("password_reset_confirm", args=["MQ", "bad-token"]),
+            {},
+            (200, 200, 200, 200),
+        ),
+        "password_reset_complete": ("get", reverse("password_reset_complete"), {}, (200, 200, 200, 200)),
+        "password_change": ("get", reverse("password_change"), {}, (LOGIN, 200, 200, 200)),
+        "password_change_done": ("get", reverse("password_change_done"), {}, (LOGIN, 200, 200, 200)),
+        "courses:dashboard": ("get", reverse("courses:dashboard"), {}, (LOGIN, 200, 200, 200)),
+        # Another learner sees the course's pathway choice, never the owner's progress.
+        "courses:detail": ("get", reverse("courses:detail", args=[c]), {}, (LOGIN, 200, 200, 200)),
+        "courses:enrol": ("post", reverse("courses:enrol", args=[c]), {}, (LOGIN, 400, 400, 400)),
+        "courses:start": ("get", reverse("courses:start", args=[c]), {}, (LOGIN, 200, 302, 302)),
+        "courses:unit": ("get", reverse("courses:unit", args=[c, u]), {}, (LOGIN, 200, 302, 302)),
+        "courses:unit_read": ("post", reverse("courses:unit_read", args=[c, u]), {}, (LOGIN, 400, 404, 404)),
+        "quizzes:take": ("get", reverse("quizzes:take", args=[c, u]), {}, (LOGIN, 200, 302, 302)),
+        "quizzes:submit": (
+            "post",
+            reverse("quizzes:submit", args=[w.open_attempt.public_id]),
+            {},
+            (LOGIN, 400, 404, 404),
+        ),
+        "quizzes:result": (
+            "get",
+            reverse("quizzes:result", args=[w.done.public_id]),
+            {},
+            (LOGIN, 200, 404, 404),
+        ),
+        "certificates:mine": ("get", reverse("certificates:mine"), {}, (LOGIN, 200, 200, 200)),
+        "certificates:download": (
+            "get",
+            reverse("certificates:download", args=[code]),
+            {},
+            (LOGIN, 200, 404, 404),
+        ),
+        "certificates:renew": (
+            "post",
+            reverse("certificates:renew", args=[code]),
+            {},
+            (LOGIN, 400, 404, 404),  # an enrolment is already open: no second renewal
+        ),
+        "certificates:verify": ("get", reverse("certificates:verify"), {}, (200, 200, 200, 200)),
+        "certificates:verify_code": (
+            "get",
+            reverse("certificates:verify_code", args=[code]),
+            {},
+            (200, 200, 200, 200),
+        ),
+        # A manager of one organisation goes straight to its dashboard.
+        "organisations:list": ("get", reverse("organisations:list"), {}, (LOGIN, 302, 200, 200)),
+        "organisations:join": (
+            "get",
+            reverse("organisations:join", args=[w.token]),
+            {},
+            (200, 200, 200, 200),
+        ),
+        "organisations:dashboard": (
+            "get",
+            reverse("organisations:dashboard", args=[o]),
+            {},
+            (LOGIN, 200, 404, 404),
+        ),
+        "organisations:export_csv": (
+            "get",
+            reverse("organisations:export_csv", args=[o]),
+            {},
+            (LOGIN, 200, 404, 404),
+        ),
+        "organisations:member": (
+            "get",
+            reverse("organisations:member", args=[o, w.member.pk]),
+            {},
+            (LOGIN, 200, 404, 404),
+        ),
+        "organisations:member_role": (
+            "post",
+            reverse("organisations:member_role", args=[o, w.member.pk]),
+            {"role": "manager"},
+            (LOGIN, 302, 404, 404),
+        ),
+        "organisations:member_remove": (
+            "post",
+            reverse("organisations:member_remove", args=[o, w.member.pk]),
+            {},
+            (LOGIN, 302, 404, 404),
+        ),
+        "organisations:invitations": (
+            "get",
+            reverse("organisations:invitations", args=[o]),
+            {},
+            (LOGIN, 200, 404, 404),
+        ),
+        "organisations:invitation_revoke": (
+            "post",
+            reverse("organisations:invitation_revoke", args=[o, w.invitation.pk]),
+            {},
+            (LOGIN, 302, 404, 404),
+        ),
+        "organisations:invite_emails": (
+            "get",
+            reverse("organisations:invite_emails", args=[o]),
+            {},
+            (LOGIN, 200, 404, 404),
+        ),
+        "organisations:export_create": (
+            "post",
+            reverse("organisations:export_create", args=[o]),
+            {},
+            (LOGIN, 302, 404, 404),
+        ),
+        "organisations:export": (
+            "get",
+            reverse("organisations:export", args=[o, w.export.pk]),
+            {},
+            (LOGIN, 200, 404, 404),
+        ),
+        "organisations:export_download": (
+            "get",
+            reverse("organisations:export_download", args=[o, w.export.pk]),
+            {},
+            (LOGIN, 200, 404, 404),
+        ),
+        "organisations:lookup": (
+            "get",
+            reverse("organisations:lookup", args=[o]),
+            {"number": "X1"},
+            (LOGIN, 200, 404, 404),
+        ),
+    }
+
+
+def admin_rows() -> dict[str, tuple[str, str, dict, tuple]]:
+    """The admin: its index and every registered model's list; staff only."""
+    table = {"admin:index": ("get", reverse("admin:index"), {}, (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200))}
+    for model in admin.site._registry:
+        name = f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"
+        table[name] = ("get", reverse(name), {}, (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200))
+    return table
+
+
+def url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns, namespace: str = "") -> None:
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, inner)
+            elif pattern.name:
+                names.add(f"{namespace}{pattern.name}")
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_url_has_a_row(world):
+    site_names = {n for n in url_names() if not n.startswith("admin:")}
+    assert site_names - set(rows(world)) == set(), "URLs without a row in the authorisation matrix"
+    assert set(rows(world)) - site_names == set(), "rows for URLs that no longer exist"
+
+
+def _outcome(response) -> object:
+    if response.status_code == 302:
+        location = response["Location"]
+        if location.startswith(reverse("admin:login")):
+            return ADMIN_LOGIN
+        if location.startswith(reverse("login")):
+            return LOGIN
+    return response.status_code
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_authorisation_matrix(client, world, role):
+    table = {**rows(world), **admin_rows()}
+    index = ROLES.index(role)
+    failures = []
+    for name, (method, path, data, expected) in table.items():
+        if role != "anonymous":
+            client.force_login(world.users[role])
+        response = getattr(client, method)(path, data)
+        got = _outcome(response)
+        if got != expected[index]:
+            failures.append(f"{name} {method.upper()} {path}: expected {expected[index]}, got {got}")
+        client.logout()
+    assert not failures, f"{role}:\n" + "\n".join(failures)
