@@ -199,3 +199,46 @@ def test_an_oversized_body_is_refused_with_400(client, open_attempt):
     many = {f"f{n}": "1" for n in range(1500)}  # more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS
     response = client.post(reverse("accounts:signup"), many)
     assert response.status_code == 400
+
+
+def test_invitation_endpoints_never_500(client):
+    from organisations import selectors as organisation_selectors
+    from organisations.models import Invitation, Membership
+    from tests.organisations.factories import InvitationFactory, MembershipFactory, OrganisationFactory
+
+    organisation = OrganisationFactory()
+    manager = MembershipFactory(organisation=organisation, role=Membership.Role.MANAGER).user
+    invitation = InvitationFactory(organisation=organisation)
+    token = organisation_selectors.invitation_token(invitation)
+    join_urls = [
+        reverse("organisations:join", args=[token]),
+        reverse("organisations:join", args=[token[:-1] + ("A" if token[-1] != "A" else "B")]),  # tampered
+        reverse("organisations:join", args=["not-a-token"]),
+    ]
+    invite_url = reverse("organisations:invite_emails", args=[organisation.pk])
+    join_fields = ["email", "certificate_name", "password1", "password2"]
+    invite_fields = ["emails", "expires_in_days", "pathway"]
+
+    @FUZZ
+    @given(
+        body=st.one_of(form_bodies(join_fields + invite_fields), RAW),
+        target=st.sampled_from(["join", "invite"]),
+        which=st.sampled_from(join_urls),
+    )
+    def run(body, target, which):
+        RAN["invitations"] += 1
+        members = Membership.objects.count()
+        if target == "invite":
+            client.force_login(manager)
+            response = post(client, invite_url, body)
+            assert response.status_code in (200, 302, 400)
+        else:
+            response = post(client, which, body)
+            assert response.status_code in (200, 302, 400, 404, 410)
+            if response.status_code != 302:
+                assert Membership.objects.count() == members
+        client.logout()
+        assert Invitation.objects.filter(pk=invitation.pk, revoked_at__isnull=True).exists()
+
+    run()
+    assert RAN["invitations"] >= EXAMPLES
