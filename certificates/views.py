@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +15,9 @@ from . import selectors, services
 from .forms import VerifyForm
 from .models import Certificate
 
-VERIFY_RATE = "30/m"
+
+def verify_rate(group: str, request: HttpRequest) -> str:
+    return settings.VERIFY_RATE_LIMIT
 
 
 @login_required
@@ -81,7 +84,7 @@ def _limited(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-@ratelimit(key="ip", rate=VERIFY_RATE, block=False)
+@ratelimit(key="ip", rate=verify_rate, block=False)
 def verify(request: HttpRequest) -> HttpResponse:
     if getattr(request, "limited", False):
         return _limited(request)
@@ -96,7 +99,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@ratelimit(key="ip", rate=VERIFY_RATE, block=False)
+@ratelimit(key="ip", rate=verify_rate, block=False)
 def verify_code(request: HttpRequest, code: str) -> HttpResponse:
     if getattr(request, "limited", False):
         return _limited(request)

@@ -254,5 +254,9 @@ LOGGING = {
 
 # Product settings -----------------------------------------------------------------------------------
 CERTIFICATE_SWEEP_AFTER_MINUTES = env_int("CERTIFICATE_SWEEP_AFTER_MINUTES", 5)
+# Public verification look-ups allowed per IP address (django-ratelimit syntax).
+VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30/m")
+# `make bench` only: a hello-world view on the same server, the ceiling the pages are compared with.
+BENCH_HELLO_WORLD = env_bool("BENCH_HELLO_WORLD", False)
 CERTIFICATE_SWEEP_EVERY_SECONDS = env_int("CERTIFICATE_SWEEP_EVERY_SECONDS", 60)
 CERTIFICATE_RENDER_DELAY_SECONDS = float(os.environ.get("CERTIFICATE_RENDER_DELAY_SECONDS", "0") or 0)

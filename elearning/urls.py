@@ -1,5 +1,6 @@
 """Top-level URLconf."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -16,6 +17,9 @@ urlpatterns = [
     path("organisations/", include("organisations.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH_HELLO_WORLD:
+    urlpatterns.append(path("bench/hello/", views.hello_world))
 
 handler400 = "elearning.views.bad_request"
 handler403 = "elearning.views.permission_denied"

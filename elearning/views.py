@@ -34,3 +34,8 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         "Go back, reload the page and try again."
     )
     return render(request, "errors/403.html", {"message": message}, status=403)
+
+
+def hello_world(request: HttpRequest) -> HttpResponse:
+    """`make bench` only (BENCH_HELLO_WORLD=1): the framework's ceiling, through the same middleware."""
+    return HttpResponse("Hello, world", content_type="text/plain")
