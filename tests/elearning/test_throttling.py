@@ -58,3 +58,11 @@ def test_client_ip_uses_the_configured_proxy_header(rf, settings):
     assert client_ip(request) == "203.0.113.7"
     settings.CLIENT_IP_HEADER = "REMOTE_ADDR"
     assert client_ip(request) == "10.0.0.1"
+
+
+def test_a_huge_or_differently_cased_username_counts_against_one_account(client, user, password):
+    huge = client.post(reverse("login"), {"username": "a" * 5000, "password": "x"}, REMOTE_ADDR="10.3.0.1")
+    assert huge.status_code == 200  # found by the fuzz tests on PostgreSQL: was a 500
+    for n in range(3):
+        _fail(client, user.email.upper() if n % 2 else user.email, f"10.3.1.{n}")
+    assert _login(client, user.email, password, "10.3.2.1").status_code == 429
