@@ -269,6 +269,7 @@ def certificate_throughput(env: dict, python: str) -> dict:
     bare_ms = (time.perf_counter() - start) * 1000 / len(sample)
 
     app.control.purge()
+    worker_log = (OUT / "workers.log").open("w")
     workers = [
         subprocess.Popen(
             [
@@ -313,6 +314,7 @@ def certificate_throughput(env: dict, python: str) -> dict:
             os.killpg(worker.pid, signal.SIGTERM)
         for worker in workers:
             worker.wait(timeout=60)
+        worker_log.close()
 
     issued = Certificate.objects.filter(pk__in=ids, status=Certificate.Status.ISSUED).count()
     duplicate_codes = Certificate.objects.values("code").annotate(n=Count("pk")).filter(n__gt=1).count()

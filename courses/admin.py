@@ -8,6 +8,7 @@ from polymorphic.admin import (
     StackedPolymorphicInline,
 )
 
+from . import services
 from .models import (
     Block,
     CalloutBlock,
@@ -59,14 +60,34 @@ class BlockInline(StackedPolymorphicInline):
     child_inlines = tuple(_child_inline(m) for m in BLOCK_MODELS)
 
 
+class TouchesCourseMixin:
+    """Edits in the admin mark the course as changed, so cached unit pages show them at once."""
+
+    def _touch(self, obj) -> None:
+        unit = obj if isinstance(obj, Unit) else obj.unit
+        services.course_content_touched(course_id=unit.course_id)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._touch(obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self._touch(form.instance)
+
+    def delete_model(self, request, obj):
+        self._touch(obj)
+        super().delete_model(request, obj)
+
+
 @admin.register(Unit)
-class UnitAdmin(PolymorphicInlineSupportMixin, admin.ModelAdmin):
+class UnitAdmin(TouchesCourseMixin, PolymorphicInlineSupportMixin, admin.ModelAdmin):
     list_display = ("title", "course", "order", "minutes", "completed_by_quiz")
     list_filter = ("course",)
     inlines = [BlockInline]
 
 
-class BlockChildAdmin(PolymorphicChildModelAdmin):
+class BlockChildAdmin(TouchesCourseMixin, PolymorphicChildModelAdmin):
     base_model = Block
 
 

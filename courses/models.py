@@ -87,7 +87,8 @@ class Block(PolymorphicModel):
     template_name = "courses/blocks/text.html"
 
     class Meta:
-        ordering = ["unit", "order", "id"]
+        # Not by unit: polymorphic fetches each type's rows by id, and ordering by unit would join it in.
+        ordering = ["order", "id"]
 
     def __str__(self) -> str:
         return f"{self.type_name}: {self.heading or self.pk}"

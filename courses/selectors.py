@@ -14,11 +14,12 @@ def course_list_published() -> QuerySet[Course]:
     return Course.objects.filter(is_published=True).annotate(unit_count=Count("units"))
 
 
-def course_get_published(*, slug: str) -> Course:
+def course_get_published(*, slug: str, with_pathways: bool = True) -> Course:
     """Raises Course.DoesNotExist for unknown or unpublished courses."""
-    return Course.objects.prefetch_related(
-        Prefetch("pathways", queryset=Pathway.objects.order_by("order"))
-    ).get(slug=slug, is_published=True)
+    courses = Course.objects.all()
+    if with_pathways:
+        courses = courses.prefetch_related(Prefetch("pathways", queryset=Pathway.objects.order_by("order")))
+    return courses.get(slug=slug, is_published=True)
 
 
 def _with_progress(qs: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
@@ -78,14 +79,14 @@ def outline_next_unit(outline: list[OutlineUnit], enrolment: Enrolment) -> Unit 
     return incomplete[0]
 
 
-def unit_blocks_for_pathway(*, unit: Unit, pathway: Pathway) -> list[Block]:
+def unit_blocks_for_pathway(*, unit: Unit, pathway: Pathway) -> QuerySet[Block]:
     """The unit's blocks this pathway sees, as their concrete types: one query for the base rows plus one per
-    block type present."""
+    block type present. Lazy, so a page whose rendered blocks are cached runs none of it."""
     through = Block.pathways.through
     visible = Q(~Exists(through.objects.filter(block_id=OuterRef("pk")))) | Q(
         Exists(through.objects.filter(block_id=OuterRef("pk"), pathway_id=pathway.pk))
     )
-    return list(Block.objects.filter(unit=unit).filter(visible).order_by("order", "id"))
+    return Block.objects.filter(unit=unit).filter(visible).order_by("order", "id")
 
 
 def unit_get(*, course: Course, slug: str) -> Unit:
@@ -93,9 +94,12 @@ def unit_get(*, course: Course, slug: str) -> Unit:
 
 
 def unit_neighbours(*, unit: Unit) -> tuple[Unit | None, Unit | None]:
-    siblings = Unit.objects.filter(course_id=unit.course_id).only("pk", "slug", "title", "order")
-    previous = siblings.filter(order__lt=unit.order).order_by("-order").first()
-    following = siblings.filter(order__gt=unit.order).order_by("order").first()
+    """The units before and after this one, in one query."""
+    siblings = list(
+        Unit.objects.filter(course_id=unit.course_id).only("pk", "slug", "title", "order").order_by("order")
+    )
+    previous = max((u for u in siblings if u.order < unit.order), key=lambda u: u.order, default=None)
+    following = min((u for u in siblings if u.order > unit.order), key=lambda u: u.order, default=None)
     return previous, following
 
 

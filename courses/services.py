@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import Enrolment, Pathway, Unit, UnitProgress
+from .models import Course, Enrolment, Pathway, Unit, UnitProgress
 from .signals import enrolment_completed
 
 
@@ -70,3 +70,9 @@ def unit_complete(*, enrolment: Enrolment, unit: Unit) -> UnitProgress:
         enrolment.completed_at = locked.completed_at
         enrolment.content_version = locked.content_version
     return progress
+
+
+def course_content_touched(*, course_id: int) -> None:
+    """Content was edited outside the loader (the admin): mark the course changed, so cached renderings of its
+    units, keyed on the course's last change, are not used again."""
+    Course.objects.filter(pk=course_id).update(updated_at=timezone.now())

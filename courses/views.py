@@ -12,9 +12,9 @@ from . import hooks, selectors, services
 from .models import Course, Enrolment, Unit
 
 
-def _course_or_404(slug: str) -> Course:
+def _course_or_404(slug: str, *, with_pathways: bool = True) -> Course:
     try:
-        return selectors.course_get_published(slug=slug)
+        return selectors.course_get_published(slug=slug, with_pathways=with_pathways)
     except Course.DoesNotExist as exc:
         raise Http404("No such course.") from exc
 
@@ -109,7 +109,7 @@ def _unit_or_404(course: Course, unit_slug: str) -> Unit:
 @login_required
 @require_GET
 def unit_detail(request: HttpRequest, course_slug: str, unit_slug: str) -> HttpResponse:
-    course = _course_or_404(course_slug)
+    course = _course_or_404(course_slug, with_pathways=False)
     unit = _unit_or_404(course, unit_slug)
     enrolment = selectors.enrolment_current(learner=request.user, course=course)
     if enrolment is None:

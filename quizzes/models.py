@@ -101,7 +101,7 @@ class Question(PolymorphicModel):
     template_name = "quizzes/questions/single.html"
 
     class Meta:
-        ordering = ["quiz", "order", "id"]
+        ordering = ["order", "id"]  # not by quiz: that would join the quiz into every per-type query
         constraints = [models.UniqueConstraint(fields=["quiz", "key"], name="quizzes_question_unique_key")]
 
     def __str__(self) -> str:

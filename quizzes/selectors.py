@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from courses.models import Enrolment, Pathway, Unit
+from courses.models import Course, Enrolment, Pathway, Unit
 
 from .models import Attempt, Choice, Question, Quiz
 
@@ -14,6 +14,11 @@ from .models import Attempt, Choice, Question, Quiz
 def quiz_for_unit(*, unit: Unit) -> Quiz:
     """Raises Quiz.DoesNotExist when the unit has no active quiz."""
     return Quiz.objects.select_related("unit").get(unit=unit, is_active=True)
+
+
+def quiz_for_unit_slug(*, course: Course, unit_slug: str) -> Quiz:
+    """The active quiz of a course's unit, with its unit, in one query; Quiz.DoesNotExist otherwise."""
+    return Quiz.objects.select_related("unit").get(unit__course=course, unit__slug=unit_slug, is_active=True)
 
 
 def question_ids_for_pathway(*, quiz: Quiz, pathway: Pathway) -> list[int]:

@@ -18,10 +18,10 @@ def _load(
     request: HttpRequest, course_slug: str, unit_slug: str
 ) -> tuple[Course, Unit, Enrolment | None, Quiz]:
     try:
-        course = course_selectors.course_get_published(slug=course_slug)
-        unit = course_selectors.unit_get(course=course, slug=unit_slug)
-        quiz = selectors.quiz_for_unit(unit=unit)
-    except (Course.DoesNotExist, Unit.DoesNotExist, Quiz.DoesNotExist) as exc:
+        course = course_selectors.course_get_published(slug=course_slug, with_pathways=False)
+        quiz = selectors.quiz_for_unit_slug(course=course, unit_slug=unit_slug)
+        unit = quiz.unit
+    except (Course.DoesNotExist, Quiz.DoesNotExist) as exc:
         raise Http404("No such quiz.") from exc
     enrolment = course_selectors.enrolment_current(learner=request.user, course=course)
     return course, unit, enrolment, quiz

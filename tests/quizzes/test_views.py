@@ -726,17 +726,18 @@ def build_quiz(per_type: int):
     return quiz, EnrolmentFactory(pathway=pathway)
 
 
-# Session and user 2, course/pathways/unit/quiz 4, enrolment 1, pathway's questions 1 (to check an open
+# User 1 (the session comes from the cache), course 1, quiz with its unit 1, enrolment 1, pathway's questions 1 (to check an open
 # attempt still matches), open attempt 1, [create the attempt 3], questions 1 + 1 per type + choices 1,
 # history 1, unit done? 1.
-TAKE_NEW_ATTEMPT = 20
-TAKE_OPEN_ATTEMPT = 17
-# Session and user 2, attempt 1, savepoint, locked attempt 1, questions 6, then: answers 1, attempt 1, and
+TAKE_NEW_ATTEMPT = 17
+TAKE_OPEN_ATTEMPT = 14
+# User 1 (session from the cache), attempt 1, savepoint, locked attempt 1, questions 6, then: answers 1, attempt 1, and
 # on a pass the courses service (unit, savepoints, lock, progress, counts); on missing answers the page again.
-SUBMIT_PASS = 24
-SUBMIT_FAIL = 14
-SUBMIT_MISSING = 20
-RESULT = 6
+SUBMIT_PASS = 23
+SUBMIT_FAIL = 13
+SUBMIT_MISSING = 19
+# User 1, attempt with its quiz, unit and course 1, answers 1, neighbouring units 1.
+RESULT = 4
 
 
 @pytest.mark.parametrize("per_type", [3, 6])
