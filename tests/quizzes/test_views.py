@@ -726,13 +726,14 @@ def build_quiz(per_type: int):
     return quiz, EnrolmentFactory(pathway=pathway)
 
 
-# User 1 (the session comes from the cache), course 1, quiz with its unit 1, enrolment 1, pathway's questions 1 (to check an open
-# attempt still matches), open attempt 1, [create the attempt 3], questions 1 + 1 per type + choices 1,
-# history 1, unit done? 1.
+# User 1 (the session comes from the cache), course 1, quiz with its unit 1, enrolment 1, pathway's
+# questions 1 (to check an open attempt still matches), open attempt 1, [create the attempt 3],
+# questions 1 + 1 per type + choices 1, history 1, unit done? 1.
 TAKE_NEW_ATTEMPT = 17
 TAKE_OPEN_ATTEMPT = 14
-# User 1 (session from the cache), attempt 1, savepoint, locked attempt 1, questions 6, then: answers 1, attempt 1, and
-# on a pass the courses service (unit, savepoints, lock, progress, counts); on missing answers the page again.
+# User 1 (session from the cache), attempt 1, savepoint, locked attempt 1, questions 6, then: answers 1,
+# attempt 1, and on a pass the courses service (unit, savepoints, lock, progress, counts); on missing
+# answers the page again.
 SUBMIT_PASS = 23
 SUBMIT_FAIL = 13
 SUBMIT_MISSING = 19
