@@ -294,6 +294,8 @@ def certificate_throughput(env: dict, python: str) -> dict:
             env=env,
             cwd=ROOT,
             start_new_session=True,
+            stdout=worker_log,
+            stderr=subprocess.STDOUT,
         )
         for n in (1, 2)
     ]
