@@ -12,6 +12,9 @@ from django.conf import settings
 
 from tests.elearning.factories import UserFactory
 
+# Playwright's sync API runs an event loop in the test thread; the tests' ORM calls are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 SAMPLE_CONTENT = Path(__file__).resolve().parent / "content"
 PASSWORD = "correct-horse-battery-1"
 
@@ -137,3 +140,49 @@ def chromium_executable() -> str:
             pytest.fail(f"REQUIRE_BROWSER=1: {message}")
         pytest.skip(message)
     return path
+
+
+# Real-browser fixtures (pytest-playwright with the system Chromium), shared by every browser test -----------
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+MOBILE = {"width": 360, "height": 740}
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(chromium_executable):
+    return {"executable_path": chromium_executable, "args": CHROMIUM_ARGS, "headless": True}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args():
+    return {"viewport": MOBILE, "locale": "en-GB", "accept_downloads": True}
+
+
+@pytest.fixture
+def base_url(live_server):
+    return live_server.url
+
+
+@pytest.fixture(autouse=True)
+def _no_console_errors(request):
+    """Fail a browser test if the page logs an error, such as a Content Security Policy violation."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield
+    # A 4xx status (pages that answer 400/404 on purpose) is logged by Chromium as an error.
+    real = [e for e in errors if "Failed to load resource: the server responded with a status of 4" not in e]
+    assert not real, f"browser console errors: {real}"

@@ -3,48 +3,17 @@ no sideways scrolling, no console errors; the filters, invite form and licence l
 
 from __future__ import annotations
 
-import os
-
 import pytest
+from playwright.sync_api import expect
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from organisations import selectors, services
+from organisations.models import Membership, Organisation
+from tests.browser.test_accessibility import assert_accessible
 
-from playwright.sync_api import expect  # noqa: E402
-
-from organisations import selectors, services  # noqa: E402
-from organisations.models import Membership, Organisation  # noqa: E402
-from tests.browser.conftest import CHROMIUM_ARGS, MOBILE  # noqa: E402
-from tests.browser.test_accessibility import assert_accessible  # noqa: E402
-
-from .factories import MembershipFactory, OrganisationFactory  # noqa: E402
-from .helpers import PASSWORD, STATES, member_in_state  # noqa: E402
+from .factories import MembershipFactory, OrganisationFactory
+from .helpers import PASSWORD, STATES, member_in_state
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(chromium_executable):
-    return {"executable_path": chromium_executable, "args": CHROMIUM_ARGS, "headless": True}
-
-
-@pytest.fixture(scope="session")
-def browser_context_args():
-    return {"viewport": MOBILE, "locale": "en-GB", "accept_downloads": True}
-
-
-@pytest.fixture
-def base_url(live_server):
-    return live_server.url
-
-
-@pytest.fixture(autouse=True)
-def _no_console_errors(page):
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield
-    real = [e for e in errors if "Failed to load resource: the server responded with a status of 4" not in e]
-    assert not real, f"browser console errors: {real}"
 
 
 def log_in(page, base_url, email):
