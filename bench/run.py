@@ -128,6 +128,10 @@ def wrk(name: str, path: str, headers: dict[str, str] | None = None, script: str
 
 
 def main() -> None:
+    if shutil.which("wrk") is None and shutil.which("apt-get") and os.geteuid() == 0:
+        log("Installing wrk (Debian package)...")
+        subprocess.run(["apt-get", "update", "-q"], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, stdout=subprocess.DEVNULL)
     if shutil.which("wrk") is None:
         sys.exit("make bench needs wrk: apt-get install wrk")
     started = time.monotonic()
