@@ -191,6 +191,11 @@ def certificate_issue(*, certificate_id: int) -> Certificate:
         certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
         if certificate.status in (Certificate.Status.ISSUED, Certificate.Status.REVOKED):
             return certificate
+        if certificate.holder_removed_at is not None:  # the holder deleted their account meanwhile
+            certificate.status = Certificate.Status.FAILED
+            certificate.failure_reason = "The holder deleted their account before it was issued."
+            certificate.save(update_fields=["status", "failure_reason"])
+            return certificate
         if not certificate.pdf_sha256:
             delay = settings.CERTIFICATE_RENDER_DELAY_SECONDS
             if delay:  # only set by the fault-injection tests, to kill a worker mid-issue
@@ -283,7 +288,11 @@ def certificate_revoke(*, certificate: Certificate, reason: str, revoked_by) -> 
 
 def certificate_holder_removed(*, learner) -> int:
     """The holder is deleting their account: their certificates stay verifiable but say "holder removed",
-    and no longer show their name. Returns how many certificates changed."""
-    return Certificate.objects.filter(learner=learner, holder_removed_at__isnull=True).update(
-        holder_removed_at=timezone.now(), holder_name=""
+    and no longer show their name; the PDFs, which print it, are deleted. Returns how many changed."""
+    certificates = list(Certificate.objects.filter(learner=learner, holder_removed_at__isnull=True))
+    for certificate in certificates:
+        if certificate.pdf:
+            certificate.pdf.delete(save=False)
+    return Certificate.objects.filter(pk__in=[c.pk for c in certificates]).update(
+        holder_removed_at=timezone.now(), holder_name="", pdf="", pdf_sha256=""
     )

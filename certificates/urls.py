@@ -6,8 +6,8 @@ app_name = "certificates"
 
 urlpatterns = [
     path("certificates/", views.my_certificates, name="mine"),
-    path("certificates/<str:code>/download/", views.download, name="download"),
-    path("certificates/<str:code>/renew/", views.renew, name="renew"),
+    path("certificates/<slug:code>/download/", views.download, name="download"),
+    path("certificates/<slug:code>/renew/", views.renew, name="renew"),
     path("verify/", views.verify, name="verify"),
     path("verify/<str:code>/", views.verify_code, name="verify_code"),
 ]

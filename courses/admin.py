@@ -79,6 +79,11 @@ class TouchesCourseMixin:
         self._touch(obj)
         super().delete_model(request, obj)
 
+    def delete_queryset(self, request, queryset):
+        for course_id in {(o if isinstance(o, Unit) else o.unit).course_id for o in queryset}:
+            services.course_content_touched(course_id=course_id)
+        super().delete_queryset(request, queryset)
+
 
 @admin.register(Unit)
 class UnitAdmin(TouchesCourseMixin, PolymorphicInlineSupportMixin, admin.ModelAdmin):
@@ -96,7 +101,7 @@ for _model in BLOCK_MODELS:
 
 
 @admin.register(Block)
-class BlockParentAdmin(PolymorphicParentModelAdmin):
+class BlockParentAdmin(TouchesCourseMixin, PolymorphicParentModelAdmin):
     base_model = Block
     child_models = BLOCK_MODELS
     list_display = ("__str__", "unit", "order")

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 import yaml
 from django.db import transaction
 
-from .models import BLOCK_TYPES, Block, CalloutBlock, Course, Pathway, ResourceBlock, Unit
+from .models import BLOCK_TYPES, Block, CalloutBlock, Course, Pathway, ResourceBlock, Unit, UnitProgress
 
 CONTENT_ROOT = Path(__file__).resolve().parent / "content"
 # Bump when the loader's mapping of files to rows changes, so every course is reloaded once.
@@ -589,4 +589,17 @@ def _apply_units(course: Course, spec: CourseSpec, pathways: dict[str, Pathway])
             if block_spec.pathways:
                 block.pathways.set([pathways[slug] for slug in block_spec.pathways])
     for unit in existing.values():
+        reasons = []
+        if UnitProgress.objects.filter(unit=unit).exists():
+            reasons.append("learners have completed it")
+        for extension in _extensions:
+            blockers = getattr(extension, "unit_removal_blockers", None)
+            reasons += blockers(unit) if blockers else []
+        if reasons:
+            raise ContentError(
+                [
+                    f"{spec.slug}: unit {unit.slug!r} was removed from the files but "
+                    f"{' and '.join(reasons)}; keep the unit (its slug), or ask a developer to retire it"
+                ]
+            )
         unit.delete()

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from polymorphic.admin import PolymorphicChildModelAdmin, PolymorphicParentModelAdmin
 
+from . import services
 from .models import (
     Attempt,
     Choice,
@@ -46,6 +47,15 @@ class QuestionParentAdmin(PolymorphicParentModelAdmin):
 @admin.register(Quiz)
 class QuizAdmin(admin.ModelAdmin):
     list_display = ("unit", "pass_mark", "max_attempts", "is_active")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.quiz_unit_sync(quiz=obj)
+
+    def delete_model(self, request, obj):
+        unit = obj.unit
+        super().delete_model(request, obj)
+        services.quiz_unit_sync(unit=unit)
 
 
 @admin.register(Scenario)

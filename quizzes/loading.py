@@ -12,7 +12,7 @@ from typing import Any
 from courses.loading import CourseSpec, Reader, _display, pathway_list, read_yaml
 from courses.models import Course, Pathway, Unit
 
-from .models import QUESTION_TYPES, Choice, Question, Quiz, Scenario
+from .models import QUESTION_TYPES, Attempt, Choice, Question, Quiz, Scenario
 
 KEY_FIELDS = {"key", "type", "scenario", "pathways", "prompt", "section", "explanation"}
 TYPE_FIELDS = {
@@ -88,6 +88,12 @@ class QuizContent:
                 quizzes.append(quiz)
         return quizzes
 
+    def unit_removal_blockers(self, unit: Unit) -> list[str]:
+        """A unit whose quiz has attempts keeps them: the loader must not delete learners' records."""
+        if Attempt.objects.filter(quiz__unit=unit).exists():
+            return ["learners have quiz attempts on it"]
+        return []
+
     def apply(self, *, course: Course, spec: CourseSpec, parsed: Any) -> None:
         units = {u.slug: u for u in course.units.all()}
         pathways = {p.slug: p for p in course.pathways.all()}
@@ -147,7 +153,25 @@ def parse_quiz(
         quiz.questions.append(question)
     if not quiz.questions and len(errors) == start:
         reader.error("a quiz needs at least one question", "questions")
+    scenario_pathways = {s.key: set(s.pathways) for s in quiz.scenarios}
+    for question in quiz.questions:
+        limits = scenario_pathways.get(question.scenario or "", set())
+        if question.pathways and limits and not set(question.pathways) <= limits:
+            reader.error(
+                f"question {question.key!r} is limited to pathways that its scenario "
+                f"{question.scenario!r} is not for",
+                "questions",
+            )
+    if quiz.questions and len(errors) == start:
+        for slug in sorted(pathway_slugs):
+            if not any(_visible_to(question, slug, scenario_pathways) for question in quiz.questions):
+                reader.error(f"no question in this quiz is for pathway {slug!r}", "questions")
     return quiz
+
+
+def _visible_to(question: QuestionSpec, pathway: str, scenario_pathways: dict[str, set[str]]) -> bool:
+    limits = set(question.pathways) or scenario_pathways.get(question.scenario or "", set())
+    return not limits or pathway in limits
 
 
 def parse_question(reader: Reader, pathway_slugs: set[str], scenario_keys: set[str]) -> QuestionSpec | None:

@@ -56,7 +56,11 @@ def attempt_submit(*, attempt: Attempt, data: Any) -> SubmitResult:
     """Grade and close an open attempt. Missing answers come back as errors and change nothing; tampered data
     raises InvalidResponse and changes nothing; a second submit raises AttemptNotAllowed."""
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update().select_related("quiz", "enrolment").get(pk=attempt.pk)
+        locked = (
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("quiz", "enrolment")
+            .get(pk=attempt.pk)
+        )
         if locked.submitted_at is not None:
             raise AttemptNotAllowed("This attempt has already been submitted.")
         questions = selectors.questions_with_choices(question_ids=locked.question_ids)
@@ -103,4 +107,21 @@ def attempt_submit(*, attempt: Attempt, data: Any) -> SubmitResult:
     return SubmitResult(attempt=locked, errors={}, responses=responses)
 
 
-__all__ = ["AttemptNotAllowed", "InvalidResponse", "SubmitResult", "attempt_start", "attempt_submit"]
+def quiz_unit_sync(*, quiz: Quiz | None = None, unit=None) -> None:
+    """Keep the unit's "completed by quiz" flag true exactly while it has an active quiz (after admin edits),
+    so a unit is never passable without its quiz, nor stuck behind one that is switched off."""
+    unit = quiz.unit if quiz is not None else unit
+    needed = Quiz.objects.filter(unit=unit, is_active=True).exists()
+    if unit.completed_by_quiz != needed:
+        unit.completed_by_quiz = needed
+        unit.save(update_fields=["completed_by_quiz"])
+
+
+__all__ = [
+    "AttemptNotAllowed",
+    "InvalidResponse",
+    "SubmitResult",
+    "attempt_start",
+    "attempt_submit",
+    "quiz_unit_sync",
+]

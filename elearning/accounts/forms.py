@@ -96,3 +96,10 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError("The password is not right. Your account has not been deleted.")
         return password
+
+    def clean(self) -> dict:
+        from .services import user_deletion_blockers
+
+        for reason in user_deletion_blockers(user=self.user):
+            self.add_error(None, reason)
+        return super().clean()

@@ -29,9 +29,32 @@ def user_licence_number_update(*, user: User, licence_number: str) -> User:
     return user
 
 
+# Other apps can refuse an account deletion with a reason (e.g. the only manager of an organisation):
+# callables taking the user and returning a list of reasons; registered from their AppConfig.ready.
+_DELETION_CHECKS: list = []
+
+
+def register_deletion_check(check) -> None:
+    if check not in _DELETION_CHECKS:
+        _DELETION_CHECKS.append(check)
+
+
+def user_deletion_blockers(*, user: User) -> list[str]:
+    return [reason for check in _DELETION_CHECKS for reason in check(user)]
+
+
+class AccountDeletionRefused(Exception):
+    def __init__(self, reasons: list[str]):
+        self.reasons = reasons
+        super().__init__("; ".join(reasons))
+
+
 @transaction.atomic
 def user_delete(*, user: User) -> None:
     """Delete the account and everything that is only theirs (enrolments, progress, quiz attempts,
     organisation memberships). Certificates they earned stay, with no learner, so a code someone was
-    shown still verifies."""
+    shown still verifies. Refused, with the reasons, when another app says the account is still needed."""
+    reasons = user_deletion_blockers(user=user)
+    if reasons:
+        raise AccountDeletionRefused(reasons)
     user.delete()

@@ -27,7 +27,14 @@ from .invitations import (
     invitations_sweep,
     parse_email_lines,
 )
-from .members import MembershipError, membership_add, membership_remove, membership_set_role
+from .members import (
+    MembershipError,
+    membership_add,
+    membership_remove,
+    membership_set_role,
+    user_deletion_blockers,
+    user_forget,
+)
 from .reminders import (
     expiry_reminder_send,
     expiry_reminders_send,
@@ -77,4 +84,6 @@ __all__ = [
     "membership_set_role",
     "organisations_sweep",
     "parse_email_lines",
+    "user_deletion_blockers",
+    "user_forget",
 ]

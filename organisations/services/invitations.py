@@ -80,7 +80,12 @@ def invitation_revoke(*, invitation: Invitation) -> Invitation:
             locked.revoked_at = timezone.now()
             locked.save(update_fields=["revoked_at"])
         if locked.kind == Invitation.Kind.EMAIL and locked.membership_id:
-            Membership.objects.filter(pk=locked.membership_id, user__isnull=True).delete()
+            # Keep the "invited" row while a newer invitation for the same person still works.
+            others = Invitation.objects.filter(
+                membership_id=locked.membership_id, revoked_at__isnull=True
+            ).exclude(pk=locked.pk)
+            if not any(other.state() == "active" for other in others):
+                Membership.objects.filter(pk=locked.membership_id, user__isnull=True).delete()
     return locked
 
 
@@ -103,6 +108,9 @@ class InviteListResult:
     problems: list[LineProblem] = field(default_factory=list)
 
 
+MAX_LINE_LENGTH = 1000  # no address is this long; csv would refuse much longer lines with an error
+
+
 def _shown(value: str) -> str:
     return value if len(value) <= 80 else value[:77] + "..."
 
@@ -116,7 +124,15 @@ def parse_email_lines(text: str) -> tuple[list[tuple[int, str]], list[LineProble
     for number, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip():
             continue
-        cells = [cell.strip() for cell in next(csv.reader([raw]), [])] or [raw.strip()]
+        if len(raw) > MAX_LINE_LENGTH:
+            problems.append(
+                LineProblem(number, raw[:80], f"the line is longer than {MAX_LINE_LENGTH} characters.")
+            )
+            continue
+        try:
+            cells = [cell.strip() for cell in next(csv.reader([raw]), [])] or [raw.strip()]
+        except csv.Error:
+            cells = [raw.strip()]
         cell = next((c for c in cells if "@" in c), cells[0])
         if number == 1 and cell.lower() in HEADER_WORDS:
             continue

@@ -81,3 +81,36 @@ def membership_remove(*, membership: Membership) -> None:
             )
         locked.invitations.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
         locked.delete()
+
+
+def user_deletion_blockers(user) -> list[str]:
+    """Reasons the user may not delete their account yet: they are the only manager of an organisation."""
+    from django.db.models import Count
+
+    mine = Membership.objects.filter(user=user, role=Membership.Role.MANAGER).values("organisation_id")
+    alone = (
+        Membership.objects.filter(organisation_id__in=mine, role=Membership.Role.MANAGER)
+        .values("organisation_id")
+        .annotate(managers=Count("pk"))
+        .filter(managers=1)
+        .values("organisation_id")
+    )
+    managed = Organisation.objects.filter(pk__in=alone).order_by("name")
+    return [
+        f"You are the only manager of {organisation.name}. Make someone else a manager there first."
+        for organisation in managed
+    ]
+
+
+def user_forget(*, user) -> None:
+    """The user is deleting their account: remove what organisations keep about them that no one else
+    needs — email invitations sent to their address and certificate ZIPs that include them."""
+    from ..models import CertificateExport, Invitation
+
+    memberships = set(Membership.objects.filter(user=user).values_list("pk", flat=True))
+    Invitation.objects.filter(kind=Invitation.Kind.EMAIL, email__iexact=user.email).delete()
+    for export in CertificateExport.objects.all().only("pk", "membership_ids", "file"):
+        if memberships & set(export.membership_ids or []):
+            if export.file:
+                export.file.delete(save=False)
+            export.delete()

@@ -404,3 +404,22 @@ def test_a_deleted_holders_certificate_verifies_as_holder_removed_without_their_
     assert "Holder removed" in html
     assert "Siân Jones" not in html
     assert "This certificate is valid" not in html
+
+
+def test_deleting_the_holder_deletes_the_pdf_that_prints_their_name(user):
+    certificate = issue(**for_learner(user))
+    assert len(pdf_files()) == 1
+
+    user.delete()
+
+    certificate.refresh_from_db()
+    assert pdf_files() == []
+    assert not certificate.pdf and certificate.pdf_sha256 == ""
+    assert services.certificate_issue(certificate_id=certificate.pk).holder_removed_at is not None
+    assert pdf_files() == []  # a late issue task does not draw it again
+
+
+@pytest.mark.parametrize("method,name", [("get", "certificates:download"), ("post", "certificates:renew")])
+def test_a_code_with_a_nul_byte_is_404_not_500(learner_client, method, name):
+    url = reverse(name, args=["ABCD"]).replace("ABCD", "%00")
+    assert getattr(learner_client, method)(url).status_code == 404

@@ -403,3 +403,25 @@ def test_enrolments_survive_a_reload_of_the_same_files(db, sample_course, user):
     assert load_courses(SAMPLE_CONTENT)[0].action == "unchanged"
 
     assert Enrolment.objects.get() == enrolment
+
+
+def test_a_unit_with_progress_cannot_be_removed_by_the_files(db, content_root, course_dir):
+    from courses import services
+    from courses.models import Pathway, Unit, UnitProgress
+    from tests.elearning.factories import UserFactory
+
+    load_courses(content_root)
+    enrolment = services.enrolment_create(
+        learner=UserFactory(), pathway=Pathway.objects.get(slug="taxi-drivers")
+    )
+    services.unit_complete(enrolment=enrolment, unit=Unit.objects.get(slug="next-steps"))
+    (course_dir / "units" / "03-next-steps.yaml").unlink()
+
+    with pytest.raises(ContentError) as caught:
+        load_courses(content_root)
+
+    assert (
+        "unit 'next-steps' was removed from the files but learners have completed it"
+        in caught.value.errors[0]
+    )
+    assert UnitProgress.objects.count() == 1

@@ -15,6 +15,7 @@ from courses.models import Course, Pathway, Unit
 from quizzes import selectors, services
 from quizzes.models import (
     Answer,
+    Attempt,
     Choice,
     MatchingQuestion,
     MultipleResponseQuestion,
@@ -499,3 +500,58 @@ def test_unreadable_unit_file_is_reported_once_and_its_quiz_still_checked(conten
     ]
     assert "unknown question type 'essay'" in raised.value.errors[1]
     assert not Course.objects.exists()
+
+
+def test_a_quiz_with_no_question_for_a_pathway_is_refused(content):
+    def only_taxi(data):
+        for question in data["questions"]:
+            question["pathways"] = ["taxi-drivers"]
+            question.pop("scenario", None)
+
+    edit_quiz(content, only_taxi)
+    with pytest.raises(ContentError) as caught:
+        load_courses(content)
+    assert any("no question in this quiz is for pathway 'foster-carers'" in e for e in caught.value.errors)
+    assert not Course.objects.exists()
+
+
+def test_a_question_cannot_reach_pathways_its_scenario_is_not_for(content):
+    edit_quiz(content, lambda data: question_spec(data, "who-pays").update(pathways=["foster-carers"]))
+    with pytest.raises(ContentError) as caught:
+        load_courses(content)
+    assert any(
+        "question 'who-pays' is limited to pathways that its scenario" in e for e in caught.value.errors
+    )
+
+
+def test_a_unit_whose_quiz_has_attempts_cannot_be_removed_by_the_files(content):
+    load_courses(content)
+    take_and_submit("taxi-drivers", "signs", right=False)
+    course_dir = content / "sample-course"
+    (course_dir / "units" / "01-signs.yaml").unlink()
+    (course_dir / "quizzes" / "01-signs.yaml").unlink()
+
+    with pytest.raises(ContentError) as caught:
+        load_courses(content)
+
+    assert (
+        "unit 'signs' was removed from the files but learners have quiz attempts on it"
+        in caught.value.errors[0]
+    )
+    assert Attempt.objects.filter(submitted_at__isnull=False).count() == 1
+
+
+def test_the_admin_keeps_completed_by_quiz_in_step_with_an_active_quiz(content):
+    load_courses(content)
+    unit = Unit.objects.get(slug="signs")
+    quiz = unit.quiz
+    quiz.is_active = False
+    quiz.save()
+    services.quiz_unit_sync(quiz=quiz)
+    unit.refresh_from_db()
+    assert unit.completed_by_quiz is False
+    quiz.is_active = True
+    quiz.save()
+    services.quiz_unit_sync(quiz=quiz)
+    unit.refresh_from_db()
+    assert unit.completed_by_quiz is True
