@@ -313,8 +313,7 @@ def apply_quiz(unit: Unit, spec: QuizSpec, pathways: dict[str, Pathway]) -> Quiz
         question.explanation = item.explanation
         question.scenario = scenarios.get(item.scenario) if item.scenario else None
         question.is_active = True
-        if isinstance(question, QUESTION_TYPES["matching"]):
-            question.distractors = item.distractors
+        question.set_type_fields(distractors=item.distractors)
         question.save()
         limited_to = item.pathways or (
             next(s for s in spec.scenarios if s.key == item.scenario).pathways if item.scenario else []

@@ -125,6 +125,9 @@ class Question(PolymorphicModel):
         random.Random(f"{seed}-{self.pk}").shuffle(shuffled)
         return shuffled
 
+    def set_type_fields(self, **values: Any) -> None:
+        """Set the fields only some types have (from a content file); each type takes what it knows."""
+
     def parse(self, data: Any, choices: list[Choice]) -> tuple[dict, str | None]:
         """Read this question's answer from submitted form data.
 
@@ -277,6 +280,9 @@ class MatchingQuestion(Question):
 
     class Meta:
         verbose_name = "matching question"
+
+    def set_type_fields(self, **values: Any) -> None:
+        self.distractors = list(values.get("distractors") or [])
 
     def answers(self, choices: list[Choice]) -> list[str]:
         return sorted({c.match for c in choices} | set(self.distractors))
