@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from courses.models import Enrolment, Unit, UnitProgress
+from elearning.outbox import enqueue_or_leave_for_sweeper
 from quizzes import selectors as quiz_selectors
 
 from .models import Certificate, Revocation
@@ -154,13 +155,7 @@ def certificate_enqueue(*, certificate_id: int) -> bool:
     """Queue the issue task. A broker that is down is logged, not raised: the sweeper queues it again."""
     from .tasks import certificate_issue_task
 
-    Certificate.objects.filter(pk=certificate_id).update(enqueued_at=timezone.now())
-    try:
-        certificate_issue_task.delay(certificate_id)
-    except Exception:  # kombu raises many types when the broker is unreachable
-        log.exception("Could not queue certificate %s; the sweeper will retry", certificate_id)
-        return False
-    return True
+    return enqueue_or_leave_for_sweeper(model=Certificate, pk=certificate_id, task=certificate_issue_task)
 
 
 def certificate_sweep_pending(*, older_than: dt.timedelta | None = None) -> list[int]:

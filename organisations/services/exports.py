@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import tempfile
 import uuid
 import zipfile
@@ -16,10 +15,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from elearning.outbox import enqueue_or_leave_for_sweeper
+
 from .. import selectors
 from ..models import CertificateExport, Membership, Organisation
-
-log = logging.getLogger(__name__)
 
 MAX_MEMBERS_PER_EXPORT = 500
 
@@ -53,13 +52,7 @@ def export_create(
 def export_enqueue(*, export_id: int) -> bool:
     from ..tasks import export_build_task
 
-    CertificateExport.objects.filter(pk=export_id).update(enqueued_at=timezone.now())
-    try:
-        export_build_task.delay(export_id)
-    except Exception:  # kombu raises many types when the broker is unreachable
-        log.exception("Could not queue export %s; the sweeper will retry", export_id)
-        return False
-    return True
+    return enqueue_or_leave_for_sweeper(model=CertificateExport, pk=export_id, task=export_build_task)
 
 
 def _pdf_name(certificate, used: set[str]) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import logging
 import secrets
 from dataclasses import dataclass, field
 from email.utils import parseaddr
@@ -25,12 +24,11 @@ from certificates import api as certificates_api
 from courses import services as course_services
 from courses.models import Pathway
 from elearning.accounts import services as account_services
+from elearning.outbox import enqueue_or_leave_for_sweeper
 
 from .. import selectors
 from ..models import Invitation, Membership, Organisation
 from .members import membership_add
-
-log = logging.getLogger(__name__)
 
 MAX_EXPIRY_DAYS = 90
 HEADER_WORDS = {"email", "email address", "e-mail", "e-mail address", "emails"}
@@ -229,13 +227,7 @@ def invitation_enqueue(*, invitation_id: int) -> bool:
     """Queue the email. A broker that is down is logged, not raised: the sweeper queues it again."""
     from ..tasks import invitation_send_task
 
-    Invitation.objects.filter(pk=invitation_id).update(enqueued_at=timezone.now())
-    try:
-        invitation_send_task.delay(invitation_id)
-    except Exception:  # kombu raises many types when the broker is unreachable
-        log.exception("Could not queue invitation %s; the sweeper will retry", invitation_id)
-        return False
-    return True
+    return enqueue_or_leave_for_sweeper(model=Invitation, pk=invitation_id, task=invitation_send_task)
 
 
 def invitation_send(*, invitation_id: int) -> Invitation:
