@@ -30,7 +30,7 @@ bench: install
 
 lint: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/bandit -q -c pyproject.toml -r elearning courses quizzes certificates $(wildcard organisations) -ll
+	$(VENV)/bin/bandit -q -c pyproject.toml -r elearning accounts courses quizzes certificates $(wildcard organisations) -ll
 
 clean:
 	rm -rf var/test-*.sqlite3 var/broker-test-*

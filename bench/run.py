@@ -234,12 +234,12 @@ def certificate_throughput(env: dict, python: str) -> dict:
     from django.db.models import Count
     from django.utils import timezone
 
+    from accounts.models import User
     from certificates.models import Certificate
     from certificates.pdf import render_certificate_pdf
     from certificates.services import add_months, new_code
     from certificates.tasks import certificate_issue_task
     from courses.models import Course, Pathway
-    from elearning.accounts.models import User
     from elearning.celery import app
 
     course = Course.objects.get(slug="cse-awareness")

@@ -13,11 +13,11 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from certificates.models import Certificate
 from certificates.services import add_months, new_code
 from courses.loading import load_courses
 from courses.models import Course, Enrolment, Pathway, Unit, UnitProgress
-from elearning.accounts.models import User
 from quizzes.models import Attempt
 from quizzes.selectors import question_ids_for_pathway, questions_with_choices
 

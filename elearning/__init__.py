@@ -1,4 +1,4 @@
-"""Project package: settings, URLs, the Celery app and the accounts app."""
+"""Project package: settings, URLs and the Celery app."""
 
 from .celery import app as celery_app
 

@@ -51,7 +51,7 @@ INSTALLED_APPS = [
     "django.forms",
     "polymorphic",
     "axes",
-    "elearning.accounts",
+    "accounts",
     "courses",
     "quizzes",
     "certificates",

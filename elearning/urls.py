@@ -4,12 +4,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.urls import auth_urlpatterns
 from elearning import views
-from elearning.accounts.urls import auth_urlpatterns
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/", include("elearning.accounts.urls")),
+    path("accounts/", include("accounts.urls")),
     *auth_urlpatterns,
     path("courses/", include("courses.urls")),
     path("quizzes/", include("quizzes.urls")),

@@ -8,8 +8,8 @@ class OrganisationsConfig(AppConfig):
     verbose_name = "Organisations"
 
     def ready(self) -> None:
-        from elearning.accounts.personal_data import register_section
-        from elearning.accounts.services import register_deletion_check
+        from accounts.personal_data import register_section
+        from accounts.services import register_deletion_check
         from elearning.celery import register_periodic
 
         from . import receivers  # noqa: F401 - log-in flag for the managers' link; forgetting deleted users

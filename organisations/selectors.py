@@ -24,9 +24,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from accounts.services import normalise_licence_number
 from certificates.models import Certificate
 from courses.models import Enrolment, Pathway, Unit, UnitProgress
-from elearning.accounts.services import normalise_licence_number
 
 from .models import CertificateExport, Invitation, Membership, Organisation
 

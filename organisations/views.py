@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from elearning.accounts.forms import SignUpForm
+from accounts.forms import SignUpForm
 
 from . import selectors, services, spreadsheet
 from .context_processors import remember_manager_flag

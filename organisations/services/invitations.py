@@ -20,10 +20,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from accounts import services as account_services
 from certificates import api as certificates_api
 from courses import services as course_services
 from courses.models import Pathway
-from elearning.accounts import services as account_services
 from elearning.outbox import enqueue_or_leave_for_sweeper
 
 from .. import selectors

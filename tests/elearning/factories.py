@@ -1,6 +1,6 @@
 import factory
 
-from elearning.accounts.models import User
+from accounts.models import User
 
 
 class UserFactory(factory.django.DjangoModelFactory):

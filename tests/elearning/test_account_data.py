@@ -7,12 +7,12 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
+from accounts.models import User
 from certificates import api as certificates_api
 from certificates import services as certificate_services
 from certificates.models import Certificate
 from courses import services as course_services
 from courses.models import Enrolment
-from elearning.accounts.models import User
 from organisations.models import Membership, Organisation
 from quizzes.models import Attempt
 from tests.certificates.helpers import complete_enrolment

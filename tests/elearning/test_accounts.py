@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from elearning.accounts.models import User
+from accounts.models import User
 from tests.elearning.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

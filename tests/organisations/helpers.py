@@ -8,11 +8,11 @@ import itertools
 
 from django.utils import timezone
 
+from accounts.models import User
 from certificates.models import Certificate
 from certificates.services import new_code
 from courses import services as course_services
 from courses.models import Enrolment, UnitProgress
-from elearning.accounts.models import User
 from organisations.models import Membership, Organisation
 from tests.certificates.factories import CertificateFactory
 from tests.certificates.helpers import body_text, sent_messages  # noqa: F401 - re-exported for tests

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from courses.models import Enrolment
-from elearning.accounts.models import User
 from organisations import selectors, services
 from organisations.models import Invitation, Membership
 from tests.elearning.factories import UserFactory

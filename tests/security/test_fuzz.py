@@ -12,10 +12,10 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from accounts.models import User
 from certificates.models import Certificate
 from courses import services as course_services
 from courses.models import Pathway, Unit
-from elearning.accounts.models import User
 from quizzes import services as quiz_services
 from quizzes.models import Answer, Attempt
 from tests.certificates.factories import CertificateFactory

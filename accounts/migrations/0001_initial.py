@@ -2,7 +2,7 @@
 
 import django.db.models.functions.text
 import django.utils.timezone
-import elearning.accounts.models
+import accounts.models
 from django.db import migrations, models
 
 
@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='accounts_user_email_ci_unique')],
             },
             managers=[
-                ('objects', elearning.accounts.models.UserManager()),
+                ('objects', accounts.models.UserManager()),
             ],
         ),
     ]

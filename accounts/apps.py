@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class AccountsConfig(AppConfig):
-    name = "elearning.accounts"
+    name = "accounts"
     label = "accounts"
     verbose_name = "Accounts"
