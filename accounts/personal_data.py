@@ -1,9 +1,11 @@
-"""A learner's own data as JSON-ready dicts ("download my data"). Apps that keep more about a learner add
-a section with `register_section` from their AppConfig.ready."""
+"""The registry of what apps keep about a user: each app adds its section of "download my data", the checks
+that can refuse an account deletion and the steps to run when an account is deleted, from its
+AppConfig.ready. Accounts knows none of the apps that register here."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
@@ -11,15 +13,62 @@ from django.utils import timezone
 from .models import User
 
 Section = Callable[[User], Any]
+DeletionCheck = Callable[[User], list[str]]
+DeletionStep = Callable[[User], object]
+
 _SECTIONS: dict[str, Section] = {}
+_DELETION_CHECKS: dict[str, DeletionCheck] = {}
+
+
+@dataclass(frozen=True)
+class _Step:
+    order: int
+    name: str
+    run: DeletionStep
+
+
+_DELETION_STEPS: dict[str, _Step] = {}
+
+
+def iso(value) -> str | None:
+    """Dates and times in a data download: ISO 8601, or None."""
+    return value.isoformat() if value is not None else None
 
 
 def register_section(name: str, build: Section) -> None:
+    """Add `name` to "download my data", built by `build(user)`. Sections appear in the order they were
+    registered (INSTALLED_APPS order, as apps register from ready()); registering a name again replaces it."""
     _SECTIONS[name] = build
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
+def register_deletion_check(name: str, check: DeletionCheck) -> None:
+    """`check(user)` returns reasons the account may not be deleted yet (empty when it may). Checks run in
+    name order before anything is deleted; any reason stops the deletion."""
+    _DELETION_CHECKS[name] = check
+
+
+def register_deletion_step(name: str, step: DeletionStep, *, order: int) -> None:
+    """`step(user)` runs just before the user row is deleted (however it is deleted: the account page, the
+    admin or code), inside the deletion's transaction. Steps run by `order`, then name."""
+    _DELETION_STEPS[name] = _Step(order=order, name=name, run=step)
+
+
+def sections() -> list[str]:
+    return list(_SECTIONS)
+
+
+def deletion_steps() -> list[str]:
+    """The registered steps' names, in the order they run."""
+    return [step.name for step in sorted(_DELETION_STEPS.values(), key=lambda s: (s.order, s.name))]
+
+
+def deletion_blockers_for(*, user: User) -> list[str]:
+    return [reason for name in sorted(_DELETION_CHECKS) for reason in _DELETION_CHECKS[name](user)]
+
+
+def deletion_steps_run(*, user: User) -> None:
+    for name in deletion_steps():
+        _DELETION_STEPS[name].run(user)
 
 
 def _account(user: User) -> dict:
@@ -27,83 +76,14 @@ def _account(user: User) -> dict:
         "email": user.email,
         "certificate_name": user.certificate_name,
         "licence_number": user.licence_number,
-        "date_joined": _iso(user.date_joined),
-        "last_login": _iso(user.last_login),
+        "date_joined": iso(user.date_joined),
+        "last_login": iso(user.last_login),
     }
 
 
-def _courses(user: User) -> list[dict]:
-    from courses.models import Enrolment, UnitProgress
-
-    progress: dict[int, list[dict]] = {}
-    for row in (
-        UnitProgress.objects.filter(enrolment__learner=user)
-        .select_related("unit")
-        .order_by("enrolment_id", "unit__order")
-    ):
-        progress.setdefault(row.enrolment_id, []).append(
-            {"unit": row.unit.title, "completed_at": _iso(row.completed_at)}
-        )
-    return [
-        {
-            "course": enrolment.course.title,
-            "pathway": enrolment.pathway.title,
-            "started_at": _iso(enrolment.started_at),
-            "completed_at": _iso(enrolment.completed_at),
-            "units_completed": progress.get(enrolment.pk, []),
-        }
-        for enrolment in Enrolment.objects.filter(learner=user)
-        .select_related("course", "pathway")
-        .order_by("started_at", "id")
-    ]
-
-
-def _quiz_attempts(user: User) -> list[dict]:
-    from quizzes.models import Answer, Attempt
-
-    answers: dict[int, list[dict]] = {}
-    for answer in Answer.objects.filter(attempt__enrolment__learner=user).order_by("attempt_id", "order"):
-        answers.setdefault(answer.attempt_id, []).append(
-            {"question": answer.order, "response": answer.response, "correct": answer.is_correct}
-        )
-    return [
-        {
-            "quiz": attempt.quiz.unit.title,
-            "started_at": _iso(attempt.started_at),
-            "submitted_at": _iso(attempt.submitted_at),
-            "score_percent": attempt.score,
-            "passed": attempt.passed,
-            "answers": answers.get(attempt.pk, []),
-        }
-        for attempt in Attempt.objects.filter(enrolment__learner=user)
-        .select_related("quiz__unit")
-        .order_by("started_at", "id")
-    ]
-
-
-def _certificates(user: User) -> list[dict]:
-    from certificates import api as certificates_api
-
-    return [
-        {
-            "code": certificate.code,
-            "course": certificate.course_title,
-            "pathway": certificate.pathway_title,
-            "name_on_certificate": certificate.holder_name,
-            "issued_on": _iso(certificate.issued_on),
-            "expires_on": _iso(certificate.expires_on),
-            "status": certificate.verification_status(),
-        }
-        for certificate in certificates_api.certificates_for_learner(learner=user)
-    ]
-
-
 register_section("account", _account)
-register_section("courses", _courses)
-register_section("quiz_attempts", _quiz_attempts)
-register_section("certificates", _certificates)
 
 
 def personal_data_for(*, user: User) -> dict:
     """Everything the site keeps about the user, by section, with the time it was collected."""
-    return {"exported_at": _iso(timezone.now()), **{name: build(user) for name, build in _SECTIONS.items()}}
+    return {"exported_at": iso(timezone.now()), **{name: build(user) for name, build in _SECTIONS.items()}}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from . import personal_data
 from .models import User
 
 
@@ -29,18 +30,10 @@ def user_licence_number_update(*, user: User, licence_number: str) -> User:
     return user
 
 
-# Other apps can refuse an account deletion with a reason (e.g. the only manager of an organisation):
-# callables taking the user and returning a list of reasons; registered from their AppConfig.ready.
-_DELETION_CHECKS: list = []
-
-
-def register_deletion_check(check) -> None:
-    if check not in _DELETION_CHECKS:
-        _DELETION_CHECKS.append(check)
-
-
 def user_deletion_blockers(*, user: User) -> list[str]:
-    return [reason for check in _DELETION_CHECKS for reason in check(user)]
+    """Reasons other apps give for refusing the deletion (e.g. the only manager of an organisation); the
+    checks are registered in `personal_data` from their AppConfig.ready."""
+    return personal_data.deletion_blockers_for(user=user)
 
 
 class AccountDeletionRefused(Exception):
@@ -53,7 +46,8 @@ class AccountDeletionRefused(Exception):
 def user_delete(*, user: User) -> None:
     """Delete the account and everything that is only theirs (enrolments, progress, quiz attempts,
     organisation memberships). Certificates they earned stay, with no learner, so a code someone was
-    shown still verifies. Refused, with the reasons, when another app says the account is still needed."""
+    shown still verifies. Refused, with the reasons, when another app says the account is still needed.
+    The apps' registered deletion steps run from the pre_delete receiver (accounts/receivers.py)."""
     reasons = user_deletion_blockers(user=user)
     if reasons:
         raise AccountDeletionRefused(reasons)

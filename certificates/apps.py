@@ -8,9 +8,22 @@ class CertificatesConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
+        from accounts.personal_data import register_deletion_step, register_section
         from elearning.celery import register_periodic
 
-        from . import receivers  # noqa: F401 - connects the completion signal
+        from . import (
+            receivers,  # noqa: F401 - connects the completion signal
+            services,
+        )
+        from .personal_data import personal_data_certificates
+
+        register_section("certificates", personal_data_certificates)
+        # The steps are independent; the numbers only fix the order (certificates 10, organisations 20).
+        register_deletion_step(
+            "certificates.holder_removed",
+            lambda user: services.certificate_holder_removed(learner=user),
+            order=10,
+        )
 
         register_periodic(
             "certificates-sweep-pending",

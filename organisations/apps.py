@@ -8,16 +8,16 @@ class OrganisationsConfig(AppConfig):
     verbose_name = "Organisations"
 
     def ready(self) -> None:
-        from accounts.personal_data import register_section
-        from accounts.services import register_deletion_check
+        from accounts.personal_data import register_deletion_check, register_deletion_step, register_section
         from elearning.celery import register_periodic
 
-        from . import receivers  # noqa: F401 - log-in flag for the managers' link; forgetting deleted users
+        from . import receivers  # noqa: F401 - log-in flag for the managers' link
         from .selectors import personal_data_memberships
-        from .services import user_deletion_blockers
+        from .services import user_deletion_blockers, user_forget
 
         register_section("organisations", personal_data_memberships)
-        register_deletion_check(user_deletion_blockers)
+        register_deletion_check("organisations.sole_manager", user_deletion_blockers)
+        register_deletion_step("organisations.forget", lambda user: user_forget(user=user), order=20)
         # Reminders and summaries are safe to run as often as we like (each email is recorded once), so
         # the schedule only needs to be frequent enough; daily catches a late or missed day the next day.
         register_periodic(

@@ -1,12 +1,9 @@
 """Signal receivers: at log-in, remember in the session whether the user manages an organisation, so the
 navigation can show the managers' link on every page without a query."""
 
-from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
-from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 
-from . import services
 from .context_processors import remember_manager_flag
 
 
@@ -14,8 +11,3 @@ from .context_processors import remember_manager_flag
 def on_user_logged_in(sender, request, user, **kwargs) -> None:
     if request is not None and hasattr(request, "session"):
         remember_manager_flag(request, user)
-
-
-@receiver(pre_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="organisations.user_deleted")
-def on_user_deleted(sender, instance, **kwargs) -> None:
-    services.user_forget(user=instance)

@@ -8,9 +8,13 @@ class QuizzesConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import reverse
 
+        from accounts.personal_data import register_section
         from courses import hooks, loading
 
         from .loading import QuizContent
+        from .personal_data import personal_data_attempts
+
+        register_section("quiz_attempts", personal_data_attempts)
 
         loading.register_extension(QuizContent())
         hooks.set_assessment_url(

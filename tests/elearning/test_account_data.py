@@ -157,7 +157,7 @@ def test_deleting_the_account_removes_me_and_keeps_my_certificates(learner_clien
     assert not Membership.objects.exists()
     certificate = Certificate.objects.get(code=code)
     assert certificate.learner_id is None and certificate.enrolment_id is None
-    # The certificates app marks it (pre_delete receiver): it still verifies, without the holder's name.
+    # The certificates app marks it (its deletion step): it still verifies, without the holder's name.
     assert certificates_api.certificate_verification_status(code=code) == "holder-removed"
     assert learner_client.get(reverse("accounts:profile")).status_code == 302  # logged out
     assert "Your account has been deleted." in learner_client.get(reverse("home")).content.decode()

@@ -1,0 +1,31 @@
+"""The courses section of "download my data": enrolments and the units completed in each."""
+
+from __future__ import annotations
+
+from accounts.personal_data import iso as _iso
+
+from .models import Enrolment, UnitProgress
+
+
+def personal_data_enrolments(user) -> list[dict]:
+    progress: dict[int, list[dict]] = {}
+    for row in (
+        UnitProgress.objects.filter(enrolment__learner=user)
+        .select_related("unit")
+        .order_by("enrolment_id", "unit__order")
+    ):
+        progress.setdefault(row.enrolment_id, []).append(
+            {"unit": row.unit.title, "completed_at": _iso(row.completed_at)}
+        )
+    return [
+        {
+            "course": enrolment.course.title,
+            "pathway": enrolment.pathway.title,
+            "started_at": _iso(enrolment.started_at),
+            "completed_at": _iso(enrolment.completed_at),
+            "units_completed": progress.get(enrolment.pk, []),
+        }
+        for enrolment in Enrolment.objects.filter(learner=user)
+        .select_related("course", "pathway")
+        .order_by("started_at", "id")
+    ]
