@@ -1,11 +1,21 @@
-"""The only module other apps may import from certificates."""
+"""The only module other apps may import from certificates.
+
+Querysets returned here are for reading only: filter, annotate, count or use them in a subquery, but never
+update, delete or save their rows (every write goes through certificates.services)."""
 
 from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, QuerySet
 
 from courses.models import Enrolment
 
 from . import selectors, services
 from .models import Certificate
+
+# For type hints and status values only (`Certificate.Status.ISSUED`); rows come from the functions below.
+CertificateStatus = Certificate.Status
 
 
 def certificate_eligibility(*, enrolment: Enrolment) -> services.Eligibility:
@@ -24,4 +34,51 @@ def certificate_verification_status(*, code: str) -> str | None:
         return None
 
 
-__all__ = ["certificate_eligibility", "certificates_for_learner", "certificate_verification_status"]
+def certificates_latest_first(*, learner) -> QuerySet[Certificate]:
+    """Read-only. A learner's certificates, newest first. `learner` may be a user, an id or an OuterRef
+    (e.g. `OuterRef("user")` for a correlated subquery)."""
+    return Certificate.objects.filter(learner=learner).order_by("-issued_on", "-id")
+
+
+def certificates_issued_with_pdf(*, learners) -> QuerySet[Certificate]:
+    """Read-only. Issued certificates with a stored PDF of these learners (ids or a values("user_id")
+    queryset), ordered by the name printed on them."""
+    return (
+        Certificate.objects.filter(learner_id__in=learners, status=Certificate.Status.ISSUED)
+        .exclude(pdf="")
+        .order_by("holder_name", "-issued_on", "id")
+    )
+
+
+def certificates_issued_expiring(*, start: dt.date, end: dt.date) -> QuerySet[Certificate]:
+    """Read-only. Issued certificates of active learners expiring between `start` and `end` (inclusive)
+    that no later certificate (issued or pending) for the same course has replaced; learner selected."""
+    replaced = Certificate.objects.filter(
+        learner=OuterRef("learner"),
+        course=OuterRef("course"),
+        status__in=[Certificate.Status.ISSUED, Certificate.Status.PENDING],
+        expires_on__gt=OuterRef("expires_on"),
+    )
+    return (
+        Certificate.objects.filter(
+            status=Certificate.Status.ISSUED,
+            learner__isnull=False,
+            learner__is_active=True,
+            expires_on__gte=start,
+            expires_on__lte=end,
+        )
+        .exclude(Exists(replaced))
+        .select_related("learner")
+    )
+
+
+__all__ = [
+    "Certificate",
+    "CertificateStatus",
+    "certificate_eligibility",
+    "certificate_verification_status",
+    "certificates_for_learner",
+    "certificates_issued_expiring",
+    "certificates_issued_with_pdf",
+    "certificates_latest_first",
+]

@@ -1,5 +1,5 @@
 """Reads for organisation pages, exports and reminders. Member statuses are computed in SQL so the dashboard
-can filter, count and paginate them; certificate rows are read here, read-only, from certificates.models."""
+can filter, count and paginate them; certificate rows come, read-only, from certificates.api."""
 
 from __future__ import annotations
 
@@ -25,7 +25,8 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from accounts.services import normalise_licence_number
-from certificates.models import Certificate
+from certificates import api as certificates_api
+from certificates.api import Certificate, CertificateStatus
 from courses.models import Enrolment, Pathway, Unit, UnitProgress
 
 from .models import CertificateExport, Invitation, Membership, Organisation
@@ -109,7 +110,7 @@ def _with_status(qs: QuerySet[Membership], *, today: dt.date) -> QuerySet[Member
         done=Coalesce(_count(UnitProgress.objects.filter(enrolment=OuterRef("pk")), "enrolment"), 0),
         total=Coalesce(_count(Unit.objects.filter(course=OuterRef("course")), "course"), 0),
     )
-    latest_certificate = Certificate.objects.filter(learner=OuterRef("user")).order_by("-issued_on", "-id")
+    latest_certificate = certificates_api.certificates_latest_first(learner=OuterRef("user"))
     invitation = Invitation.objects.filter(membership=OuterRef("pk")).order_by("-created_at", "-id")
     qs = qs.annotate(
         enrolment_completed_at=Subquery(latest_enrolment.values("completed_at")[:1]),
@@ -127,11 +128,11 @@ def _with_status(qs: QuerySet[Membership], *, today: dt.date) -> QuerySet[Member
         certificate_expires_on=Subquery(latest_certificate.values("expires_on")[:1]),
         certificate_code=Subquery(latest_certificate.values("code")[:1]),
     )
-    issued = Q(certificate_status=Certificate.Status.ISSUED)
+    issued = Q(certificate_status=CertificateStatus.ISSUED)
     return qs.annotate(
         status=Case(
             When(user__isnull=True, then=Value(Status.INVITED)),
-            When(certificate_status=Certificate.Status.REVOKED, then=Value(Status.REVOKED)),
+            When(certificate_status=CertificateStatus.REVOKED, then=Value(Status.REVOKED)),
             When(issued & Q(certificate_expires_on__lt=today), then=Value(Status.EXPIRED)),
             When(
                 issued & Q(certificate_expires_on__lte=today + dt.timedelta(days=EXPIRING_WITHIN_DAYS)),
@@ -230,7 +231,7 @@ def member_training(*, membership: Membership) -> MemberTraining:
         )
         .order_by("-started_at", "-id")
     )
-    certificates = Certificate.objects.filter(learner_id=membership.user_id).order_by("-issued_on", "-id")
+    certificates = certificates_api.certificates_latest_first(learner=membership.user_id)
     return MemberTraining(enrolments=list(enrolments), certificates=list(certificates))
 
 
@@ -294,11 +295,7 @@ def certificates_for_export(
     users = Membership.objects.filter(
         organisation=organisation, pk__in=membership_ids, user__isnull=False
     ).values("user_id")
-    return (
-        Certificate.objects.filter(learner_id__in=users, status=Certificate.Status.ISSUED)
-        .exclude(pdf="")
-        .order_by("holder_name", "-issued_on", "id")
-    )
+    return certificates_api.certificates_issued_with_pdf(learners=users)
 
 
 def members_for_export(*, organisation: Organisation, membership_ids: list[int]) -> QuerySet[Membership]:
@@ -322,29 +319,17 @@ def certificates_due_a_reminder(*, today: dt.date) -> QuerySet[Certificate]:
         *[When(expires_on__lte=today + dt.timedelta(days=days), then=Value(days)) for days in thresholds],
         output_field=IntegerField(),
     )
-    replaced = Certificate.objects.filter(
-        learner=OuterRef("learner"),
-        course=OuterRef("course"),
-        status__in=[Certificate.Status.ISSUED, Certificate.Status.PENDING],
-        expires_on__gt=OuterRef("expires_on"),
-    )
     done = ExpiryReminder.objects.filter(
         certificate=OuterRef("pk"),
         threshold_days=OuterRef("threshold"),
         outcome__in=[ExpiryReminder.Outcome.SENT, ExpiryReminder.Outcome.SKIPPED],
     )
     return (
-        Certificate.objects.filter(
-            status=Certificate.Status.ISSUED,
-            learner__isnull=False,
-            learner__is_active=True,
-            expires_on__gte=today,
-            expires_on__lte=today + dt.timedelta(days=max(thresholds)),
+        certificates_api.certificates_issued_expiring(
+            start=today, end=today + dt.timedelta(days=max(thresholds))
         )
         .annotate(threshold=threshold)
-        .exclude(Exists(replaced))
         .exclude(Exists(done))
-        .select_related("learner")
         .order_by("expires_on", "id")
     )
 

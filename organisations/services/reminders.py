@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from certificates.models import Certificate
+from certificates.api import Certificate
 
 from .. import selectors
 from ..models import ExpiryReminder, ManagerSummary, Organisation
