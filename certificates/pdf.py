@@ -84,9 +84,9 @@ def _draw_centred_lines(
         pdf.drawCentredString(x, top - number * step, line)
 
 
-def render_certificate_pdf(certificate: Certificate) -> bytes:
-    from .services import verification_url
-
+def render_certificate_pdf(certificate: Certificate, *, verification_url: str) -> bytes:
+    """The PDF's bytes; `verification_url` (printed and in the QR code) comes from the caller, so drawing
+    needs nothing from services."""
     _register_fonts()
     buffer = io.BytesIO()
     width, height = landscape(A4)
@@ -130,7 +130,7 @@ def render_certificate_pdf(certificate: Certificate) -> bytes:
     pdf.drawString(left, 45 * mm, f"Expires: {certificate.expires_on:%d %B %Y}")
     pdf.drawString(left, 38 * mm, f"Verification code: {certificate.display_code}")
     pdf.setFont(REGULAR, 10)
-    url = verification_url(certificate)
+    url = verification_url
     pdf.drawString(left, 31 * mm, f"Check this certificate at {url}")
     pdf.drawString(
         left, 22 * mm, "Based on Cardiff's guide: Child Sexual Exploitation – A Guide for Parents and Carers."

@@ -151,11 +151,13 @@ def certificate_enqueue_on_commit(*, certificate_id: int) -> None:
     transaction.on_commit(partial(certificate_enqueue, certificate_id=certificate_id))
 
 
+# By dotted path, looked up when queueing: tasks import these services, so these must not import tasks.
+ISSUE_TASK = "certificates.tasks.certificate_issue_task"
+
+
 def certificate_enqueue(*, certificate_id: int) -> bool:
     """Queue the issue task. A broker that is down is logged, not raised: the sweeper queues it again."""
-    from .tasks import certificate_issue_task
-
-    return enqueue_or_leave_for_sweeper(model=Certificate, pk=certificate_id, task=certificate_issue_task)
+    return enqueue_or_leave_for_sweeper(model=Certificate, pk=certificate_id, task=ISSUE_TASK)
 
 
 def certificate_sweep_pending(*, older_than: dt.timedelta | None = None) -> list[int]:
@@ -195,7 +197,7 @@ def certificate_issue(*, certificate_id: int) -> Certificate:
             delay = settings.CERTIFICATE_RENDER_DELAY_SECONDS
             if delay:  # only set by the fault-injection tests, to kill a worker mid-issue
                 time.sleep(delay)
-            content = render_certificate_pdf(certificate)
+            content = render_certificate_pdf(certificate, verification_url=verification_url(certificate))
             name = f"certificates/{certificate.code}.pdf"
             if default_storage.exists(name):  # left by a run that died before committing
                 default_storage.delete(name)

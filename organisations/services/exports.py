@@ -49,10 +49,12 @@ def export_create(
     return export
 
 
-def export_enqueue(*, export_id: int) -> bool:
-    from ..tasks import export_build_task
+# By dotted path, looked up when queueing: tasks import these services, so these must not import tasks.
+BUILD_TASK = "organisations.tasks.export_build_task"
 
-    return enqueue_or_leave_for_sweeper(model=CertificateExport, pk=export_id, task=export_build_task)
+
+def export_enqueue(*, export_id: int) -> bool:
+    return enqueue_or_leave_for_sweeper(model=CertificateExport, pk=export_id, task=BUILD_TASK)
 
 
 def _pdf_name(certificate, used: set[str]) -> str:

@@ -223,11 +223,13 @@ def invitations_create_for_emails(
     return result
 
 
+# By dotted path, looked up when queueing: tasks import these services, so these must not import tasks.
+SEND_TASK = "organisations.tasks.invitation_send_task"
+
+
 def invitation_enqueue(*, invitation_id: int) -> bool:
     """Queue the email. A broker that is down is logged, not raised: the sweeper queues it again."""
-    from ..tasks import invitation_send_task
-
-    return enqueue_or_leave_for_sweeper(model=Invitation, pk=invitation_id, task=invitation_send_task)
+    return enqueue_or_leave_for_sweeper(model=Invitation, pk=invitation_id, task=SEND_TASK)
 
 
 def invitation_send(*, invitation_id: int) -> Invitation:

@@ -100,7 +100,8 @@ def test_cpd_time_is_written_in_words(minutes, shown):
         expires_on=dt.date(2028, 1, 1),
         content_version=1,
     )
-    text = PdfReader(io.BytesIO(render_certificate_pdf(certificate))).pages[0].extract_text()
+    content = render_certificate_pdf(certificate, verification_url=services.verification_url(certificate))
+    text = PdfReader(io.BytesIO(content)).pages[0].extract_text()
     assert f"CPD time: {shown}\n" in text + "\n"
 
 
@@ -129,7 +130,7 @@ def test_long_names_and_titles_stay_inside_the_border_and_whole(holder_name, cou
         expires_on=dt.date(2028, 1, 1),
         content_version=1,
     )
-    content = render_certificate_pdf(certificate)
+    content = render_certificate_pdf(certificate, verification_url=services.verification_url(certificate))
 
     document = pdfium.PdfDocument(content)
     try:
