@@ -9,15 +9,15 @@ class CertificatesConfig(AppConfig):
         from django.conf import settings
 
         from accounts.personal_data import register_deletion_step, register_section
+        from courses.services import register_completion_check
         from elearning.celery import register_periodic
 
-        from . import (
-            receivers,  # noqa: F401 - connects the completion signal
-            services,
-        )
+        from . import receivers, services  # noqa: F401 - receivers connects the completion signal
         from .personal_data import personal_data_certificates
 
         register_section("certificates", personal_data_certificates)
+        # Part of the completion rule, so an enrolment never completes without a name to print.
+        register_completion_check("certificates.holder_name", services.holder_name_reason, order=30)
         # The steps are independent; the numbers only fix the order (certificates 10, organisations 20).
         register_deletion_step(
             "certificates.holder_removed",

@@ -19,9 +19,9 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from courses.models import Enrolment, Unit, UnitProgress
+from courses import services as course_services
+from courses.models import Enrolment
 from elearning.outbox import enqueue_or_leave_for_sweeper
-from quizzes import selectors as quiz_selectors
 
 from .models import Certificate, Revocation
 
@@ -47,39 +47,15 @@ def _check_enrolment_complete(enrolment: Enrolment) -> str | None:
     return None if enrolment.completed_at else "The enrolment is not complete."
 
 
-def _check_units_complete(enrolment: Enrolment) -> str | None:
-    units = set(Unit.objects.filter(course_id=enrolment.course_id).values_list("pk", flat=True))
-    done = set(UnitProgress.objects.filter(enrolment=enrolment).values_list("unit_id", flat=True))
-    missing = units - done
-    return f"{len(missing)} unit(s) are not complete." if missing else None
-
-
-def _check_quizzes_passed(enrolment: Enrolment) -> str | None:
-    needing = set(
-        Unit.objects.filter(course_id=enrolment.course_id, completed_by_quiz=True).values_list(
-            "pk", flat=True
-        )
-    )
-    passed = quiz_selectors.passed_unit_ids(enrolment=enrolment)
-    missing = needing - passed
-    return f"{len(missing)} unit quiz(zes) have not been passed." if missing else None
-
-
-def _check_holder_name(enrolment: Enrolment) -> str | None:
+def holder_name_reason(enrolment: Enrolment) -> str | None:
     return None if enrolment.learner.certificate_name.strip() else "The learner has no certificate name."
 
 
-ELIGIBILITY_CHECKS = (
-    _check_enrolment_complete,
-    _check_units_complete,
-    _check_quizzes_passed,
-    _check_holder_name,
-)
-
-
 def certificate_eligibility(*, enrolment: Enrolment) -> Eligibility:
-    """Each check is small and says why it refused."""
-    return Eligibility(reasons=[reason for check in ELIGIBILITY_CHECKS if (reason := check(enrolment))])
+    """Complete, by the same rule that completes an enrolment (courses.services.enrolment_completion_blockers,
+    which includes this app's name check): so every completed enrolment gets its pending certificate."""
+    reasons = [reason] if (reason := _check_enrolment_complete(enrolment)) else []
+    return Eligibility(reasons=reasons + course_services.enrolment_completion_blockers(enrolment=enrolment))
 
 
 # Creating and queueing --------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,6 +14,51 @@ from .signals import enrolment_completed
 
 class UnitNotInPathway(ValidationError):
     pass
+
+
+class UnitCompletedByAssessment(ValidationError):
+    """The learner tried to mark read a unit that only passing its assessment (quiz) completes."""
+
+
+# Completion rule ------------------------------------------------------------------------------------------
+# One rule decides both whether an enrolment completes and whether its certificate may be created
+# (certificates.services.certificate_eligibility adds only "the enrolment is complete" to it), so an
+# enrolment never completes without its pending certificate. Each check returns a reason or None; apps add
+# theirs from AppConfig.ready (quizzes: every quiz passed; certificates: a name to print), run by `order`.
+
+CompletionCheck = Callable[[Enrolment], "str | None"]
+_COMPLETION_CHECKS: dict[str, tuple[int, CompletionCheck]] = {}
+
+
+def register_completion_check(name: str, check: CompletionCheck, *, order: int) -> None:
+    _COMPLETION_CHECKS[name] = (order, check)
+
+
+def completion_checks() -> list[str]:
+    """The registered checks' names, in the order they run (and their reasons are listed)."""
+    return [name for name, _ in sorted(_COMPLETION_CHECKS.items(), key=lambda item: (item[1][0], item[0]))]
+
+
+def enrolment_completion_blockers(*, enrolment: Enrolment) -> list[str]:
+    """Why the enrolment cannot be complete yet (empty when it can): the one shared completion rule."""
+    return [
+        reason for name in completion_checks() if (reason := _COMPLETION_CHECKS[name][1](enrolment))
+    ]
+
+
+def _check_units_complete(enrolment: Enrolment) -> str | None:
+    units = set(Unit.objects.filter(course_id=enrolment.course_id).values_list("pk", flat=True))
+    done = set(UnitProgress.objects.filter(enrolment=enrolment).values_list("unit_id", flat=True))
+    missing = units - done
+    return f"{len(missing)} unit(s) are not complete." if missing else None
+
+
+register_completion_check("courses.units_complete", _check_units_complete, order=10)
+
+
+def unit_can_be_marked_read(*, unit: Unit) -> bool:
+    """A unit completed by its assessment (a quiz) is done only when the assessment says so."""
+    return not unit.completed_by_quiz
 
 
 def enrolment_create(*, learner, pathway: Pathway) -> Enrolment:
@@ -49,9 +96,22 @@ def unit_visit(*, enrolment: Enrolment, unit: Unit) -> Enrolment:
     return enrolment
 
 
+def unit_mark_read(*, enrolment: Enrolment, unit: Unit) -> UnitProgress | None:
+    """The learner marks a reading unit read: refused (UnitCompletedByAssessment) for a unit that its quiz
+    completes; nothing to do (None) once the enrolment is complete."""
+    if not unit_can_be_marked_read(unit=unit):
+        raise UnitCompletedByAssessment("This unit is completed by passing its quiz.")
+    if enrolment.is_complete:
+        return None
+    return unit_complete(enrolment=enrolment, unit=unit)
+
+
 def unit_complete(*, enrolment: Enrolment, unit: Unit) -> UnitProgress:
-    """Mark a unit complete (idempotent). Completing the last unit completes the enrolment and sends
-    `enrolment_completed` once, inside this transaction, so listeners commit or roll back with it."""
+    """Record a unit as complete (idempotent); for the learner's "mark as read" use `unit_mark_read`, the
+    quizzes app calls this when a quiz is passed. When every unit is done and the completion rule has no
+    blockers, the enrolment completes and `enrolment_completed` is sent once, inside this transaction, so
+    listeners (the pending certificate) commit or roll back with it. Otherwise the enrolment stays open, and
+    the next completion of any unit (marking read again, passing a quiz again) asks the rule again."""
     if unit.course_id != enrolment.course_id:
         raise UnitNotInPathway("This unit is not part of the learner's course.")
     with transaction.atomic():
@@ -62,7 +122,7 @@ def unit_complete(*, enrolment: Enrolment, unit: Unit) -> UnitProgress:
         if locked.completed_at is None:
             total = Unit.objects.filter(course_id=locked.course_id).count()
             done = UnitProgress.objects.filter(enrolment=locked).count()
-            if done >= total:
+            if done >= total and not enrolment_completion_blockers(enrolment=locked):
                 locked.completed_at = timezone.now()
                 locked.content_version = locked.course.version
                 locked.save(update_fields=["completed_at", "content_version"])

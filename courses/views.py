@@ -145,11 +145,12 @@ def unit_mark_read(request: HttpRequest, course_slug: str, unit_slug: str) -> Ht
     enrolment = selectors.enrolment_current(learner=request.user, course=course)
     if enrolment is None:
         raise Http404("Not enrolled.")
-    if unit.completed_by_quiz:
-        return HttpResponseBadRequest("This unit is completed by passing its quiz.")
-    if enrolment.is_complete:
+    try:
+        progress = services.unit_mark_read(enrolment=enrolment, unit=unit)
+    except services.UnitCompletedByAssessment as refused:
+        return HttpResponseBadRequest(refused.message)
+    if progress is None:  # the enrolment is complete already
         return redirect("courses:detail", course_slug=course.slug)
-    services.unit_complete(enrolment=enrolment, unit=unit)
     _, following = selectors.unit_neighbours(unit=unit)
     if following is not None:
         return redirect("courses:unit", course_slug=course.slug, unit_slug=following.slug)

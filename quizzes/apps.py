@@ -10,11 +10,14 @@ class QuizzesConfig(AppConfig):
 
         from accounts.personal_data import register_section
         from courses import hooks, loading
+        from courses.services import register_completion_check
 
         from .loading import QuizContent
         from .personal_data import personal_data_attempts
+        from .selectors import quizzes_not_passed_reason
 
         register_section("quiz_attempts", personal_data_attempts)
+        register_completion_check("quizzes.passed", quizzes_not_passed_reason, order=20)
 
         loading.register_extension(QuizContent())
         hooks.set_assessment_url(

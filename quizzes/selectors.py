@@ -74,3 +74,17 @@ def passed_unit_ids(*, enrolment: Enrolment) -> set[int]:
         .values_list("quiz__unit_id", flat=True)
         .distinct()
     )
+
+
+def quizzes_not_passed_reason(enrolment: Enrolment) -> str | None:
+    """The quizzes part of the completion rule (registered in courses.services from apps.py): every unit
+    completed by a quiz has had that quiz passed."""
+    needing = set(
+        Unit.objects.filter(course_id=enrolment.course_id, completed_by_quiz=True).values_list(
+            "pk", flat=True
+        )
+    )
+    passed = passed_unit_ids(enrolment=enrolment)
+    missing = needing - passed
+    return f"{len(missing)} unit quiz(zes) have not been passed." if missing else None
+

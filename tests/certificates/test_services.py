@@ -93,9 +93,12 @@ def test_eligibility_of_a_fresh_enrolment_lists_every_missing_step(small_enrolme
     ]
 
 
-def test_learner_without_a_certificate_name_completes_but_gets_no_certificate(small_enrolment):
+def test_without_a_certificate_name_the_learner_neither_completes_nor_gets_one(small_course, small_enrolment):
+    # Was "completes but gets no certificate": completion now follows the certificate's rule (issue 13).
     _clear_name(small_enrolment)
-    complete_enrolment(small_enrolment)
+    pass_quiz(enrolment=small_enrolment, unit=small_course.quiz_unit)
+    course_services.unit_complete(enrolment=small_enrolment, unit=small_course.read_unit)
+    assert Enrolment.objects.get(pk=small_enrolment.pk).completed_at is None
     assert not Certificate.objects.exists()
 
 
