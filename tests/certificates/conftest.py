@@ -7,8 +7,10 @@ from types import SimpleNamespace
 import pytest
 from django.core.cache import cache
 
+from certificates.models import Certificate
 from courses import services as course_services
 from courses.models import Pathway
+from tests.certificates.helpers import complete_enrolment
 from tests.courses.factories import CourseFactory, PathwayFactory, UnitFactory
 from tests.quizzes.factories import QuizFactory, make_single
 
@@ -62,3 +64,9 @@ def empty_queue(transactional_db):
     purge()
     yield
     purge()
+
+
+@pytest.fixture
+def pending_certificate(sample_enrolment):
+    complete_enrolment(sample_enrolment)
+    return Certificate.objects.get()

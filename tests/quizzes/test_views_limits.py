@@ -1,0 +1,140 @@
+"""Quiz pages: the attempt limit, and query counts that do not grow with the questions."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+
+from courses.models import UnitProgress
+from quizzes.models import Attempt, Question, Quiz
+from tests.courses.factories import EnrolmentFactory, PathwayFactory, UnitFactory
+from tests.quizzes.factories import (
+    QuizFactory,
+    ScenarioFactory,
+    make_matching,
+    make_multiple,
+    make_ordering,
+    make_single,
+)
+from tests.quizzes.view_helpers import COURSE, answers, open_attempt, result_url, submit_url, take_url
+
+pytestmark = pytest.mark.django_db
+
+
+# Attempt limit -----------------------------------------------------------------------------------------
+
+
+def test_no_new_attempt_once_the_limit_is_reached(learner_client, taxi):
+    Quiz.objects.filter(unit__slug="signs").update(max_attempts=2)
+    done = []
+    for _ in range(2):
+        page = learner_client.get(take_url()).content.decode()
+        assert "you have 2 attempts" in page
+        attempt = open_attempt(taxi)
+        learner_client.post(submit_url(attempt), answers(attempt, right=False))
+        done.append(attempt)
+
+    response = learner_client.get(take_url())
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>No attempts left</h1>" in html
+    assert "You have used all 2 attempts at this quiz." in html
+    assert all(f'href="{result_url(attempt)}"' in html for attempt in done)
+    assert f'href="{reverse("courses:unit", args=[COURSE, "signs"])}"' in html
+    assert '<form method="post" action="/quizzes/attempts/' not in html
+    assert Attempt.objects.count() == 2
+    assert not Attempt.objects.filter(submitted_at__isnull=True).exists()
+    assert learner_client.post(submit_url(done[0]), answers(done[0])).status_code == 400
+
+
+def test_an_open_attempt_can_be_finished_at_the_limit(learner_client, taxi):
+    Quiz.objects.filter(unit__slug="signs").update(max_attempts=1)
+    learner_client.get(take_url())
+    attempt = open_attempt(taxi)
+
+    assert learner_client.get(take_url()).status_code == 200  # the same open attempt, not refused
+    assert learner_client.post(submit_url(attempt), answers(attempt)).status_code == 302
+    assert "No attempts left" in learner_client.get(take_url()).content.decode()
+    assert UnitProgress.objects.count() == 1
+
+
+# Query counts ------------------------------------------------------------------------------------------
+
+
+def build_quiz(per_type: int):
+    """A quiz mixing all four types, `per_type` of each, some set in a scenario, plus questions limited to
+    another pathway; and a learner enrolled on the course (which has a second unit, so passing does not
+    finish it)."""
+    pathway = PathwayFactory()
+    other = PathwayFactory(course=pathway.course)
+    quiz = QuizFactory(unit__course=pathway.course)
+    UnitFactory(course=pathway.course)
+    scenario = ScenarioFactory(quiz=quiz)
+    scenario.pathways.add(pathway)
+    for n in range(per_type):
+        make_single(quiz, key=f"scenario-{n}", scenario=scenario).pathways.add(pathway)
+        make_multiple(quiz, key=f"multiple-{n}")
+        make_ordering(quiz, key=f"ordering-{n}", keys=("a", "b", "c", "d"))
+        make_matching(quiz, key=f"matching-{n}", pairs=(("a", "999"), ("b", "101"), ("c", "101")))
+        make_single(quiz, key=f"other-{n}").pathways.add(other)
+    # Polymorphic queries look up the base model's content type once per process: do it before counting.
+    ContentType.objects.get_for_model(Question)
+    return quiz, EnrolmentFactory(pathway=pathway)
+
+
+# User 1 (the session comes from the cache), course 1, quiz with its unit 1, enrolment 1, pathway's
+# questions 1 (to check an open attempt still matches), open attempt 1, [create the attempt 3],
+# questions 1 + 1 per type + choices 1, history 1, unit done? 1.
+TAKE_NEW_ATTEMPT = 17
+TAKE_OPEN_ATTEMPT = 14
+# User 1 (session from the cache), attempt 1, savepoint, locked attempt 1, questions 6, then: answers 1,
+# attempt 1, and on a pass the courses service (unit, savepoints, lock, progress, counts); on missing
+# answers the page again.
+SUBMIT_PASS = 23
+SUBMIT_FAIL = 13
+SUBMIT_MISSING = 19
+# User 1, attempt with its quiz, unit and course 1, answers 1, neighbouring units 1.
+RESULT = 4
+
+
+@pytest.mark.parametrize("per_type", [3, 6])
+def test_quiz_page_query_count_does_not_grow_with_questions(client, django_assert_num_queries, per_type):
+    quiz, enrolment = build_quiz(per_type)
+    client.force_login(enrolment.learner)
+    url = reverse("quizzes:take", args=[quiz.unit.course.slug, quiz.unit.slug])
+
+    with django_assert_num_queries(TAKE_NEW_ATTEMPT):
+        response = client.get(url)
+    assert f"{4 * per_type} questions." in response.content.decode()
+    with django_assert_num_queries(TAKE_OPEN_ATTEMPT):
+        response = client.get(url)
+    assert response.content.decode().count('<div class="form-group" id="question-') == 4 * per_type
+
+
+@pytest.mark.parametrize("per_type", [3, 6])
+def test_submit_query_count_does_not_grow_with_questions(client, django_assert_num_queries, per_type):
+    quiz, enrolment = build_quiz(per_type)
+    client.force_login(enrolment.learner)
+    take = reverse("quizzes:take", args=[quiz.unit.course.slug, quiz.unit.slug])
+
+    client.get(take)
+    attempt = open_attempt(enrolment, quiz.unit.slug)
+    with django_assert_num_queries(SUBMIT_MISSING):
+        assert client.post(submit_url(attempt), {}).status_code == 400
+    wrong = answers(attempt, right=False)
+    with django_assert_num_queries(SUBMIT_FAIL):
+        assert client.post(submit_url(attempt), wrong).status_code == 302
+    client.get(take)
+    attempt = open_attempt(enrolment, quiz.unit.slug)
+    right = answers(attempt)
+    with django_assert_num_queries(SUBMIT_PASS):
+        assert client.post(submit_url(attempt), right).status_code == 302
+
+    attempt.refresh_from_db()
+    assert (attempt.passed, attempt.answers.count()) == (True, 4 * per_type)
+    assert UnitProgress.objects.filter(enrolment=enrolment).count() == 1
+    with django_assert_num_queries(RESULT):
+        response = client.get(result_url(attempt))
+    assert response.content.decode().count('<section class="result-question"') == 4 * per_type
