@@ -30,6 +30,7 @@ bench: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/bandit -q -c pyproject.toml -r elearning accounts courses quizzes certificates $(wildcard organisations) -ll
 
 clean:
