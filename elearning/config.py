@@ -16,6 +16,14 @@ DATABASE_SCHEMES = {
     "pgsql": "django.db.backends.postgresql",
     "sqlite": "django.db.backends.sqlite3",
 }
+# SQLite as a web app's database: WAL lets readers run while one connection writes; IMMEDIATE transactions
+# take the write lock at BEGIN, so two requests never both read and then fail to upgrade ("database is
+# locked" at once, busy timeout or not); the busy timeout makes a writer wait its turn instead of failing.
+SQLITE_OPTIONS = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
 BROKER_SCHEMES = ("redis", "rediss", "filesystem", "memory", "amqp", "sqla+sqlite", "sqla+postgresql")
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -82,7 +90,7 @@ def parse_database_url(url: str) -> dict:
         raise ImproperlyConfigured(f"DATABASE_URL could not be read: {exc}") from exc
     config["ENGINE"] = DATABASE_SCHEMES[scheme]
     if config["ENGINE"].endswith("sqlite3"):
-        config["OPTIONS"] = {"timeout": 20}
+        config["OPTIONS"] = dict(SQLITE_OPTIONS)
     else:
         config["PORT"] = str(config.get("PORT") or "")
         config["CONN_MAX_AGE"] = 60

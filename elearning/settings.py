@@ -9,6 +9,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from elearning.config import (
+    SQLITE_OPTIONS,
     check_broker_url,
     env_bool,
     env_int,
@@ -105,7 +106,7 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "db.sqlite3",
-            "OPTIONS": {"timeout": 20},
+            "OPTIONS": dict(SQLITE_OPTIONS),
             # A file, not memory, so a Celery worker thread in the tests sees the same data.
             "TEST": {"NAME": VAR_DIR / f"test-{os.getpid()}.sqlite3"},
         }
