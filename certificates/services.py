@@ -19,7 +19,8 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from courses.models import Enrolment, Unit, UnitProgress
+from courses import selectors as course_selectors
+from courses.models import Enrolment, Unit
 from elearning.outbox import enqueue_or_leave_for_sweeper
 from quizzes import selectors as quiz_selectors
 
@@ -48,9 +49,7 @@ def _check_enrolment_complete(enrolment: Enrolment) -> str | None:
 
 
 def _check_units_complete(enrolment: Enrolment) -> str | None:
-    units = set(Unit.objects.filter(course_id=enrolment.course_id).values_list("pk", flat=True))
-    done = set(UnitProgress.objects.filter(enrolment=enrolment).values_list("unit_id", flat=True))
-    missing = units - done
+    missing = course_selectors.enrolment_units_outstanding(enrolment=enrolment)  # the rule completion uses
     return f"{len(missing)} unit(s) are not complete." if missing else None
 
 

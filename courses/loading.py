@@ -518,12 +518,23 @@ def load_courses(
     with transaction.atomic():
         for spec in specs:
             results.append(apply_course(spec))
+        if not dry_run:
+            _reevaluate_changed(results)
         if dry_run:
             transaction.set_rollback(True)
     if log:
         for result in results:
             log(f"{result.slug}: {result.action} (content version {result.version})")
     return results
+
+
+def _reevaluate_changed(results: list[LoadResult]) -> None:
+    """Units may have gone: learners with nothing left to do complete now (same rule as a unit completion)."""
+    from .services import enrolments_reevaluate
+
+    for result in results:
+        if result.action == "updated":
+            enrolments_reevaluate(course=Course.objects.get(slug=result.slug))
 
 
 def apply_course(spec: CourseSpec) -> LoadResult:

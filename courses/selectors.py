@@ -105,3 +105,11 @@ def unit_neighbours(*, unit: Unit) -> tuple[Unit | None, Unit | None]:
 
 def unit_is_complete(*, enrolment: Enrolment, unit: Unit) -> bool:
     return UnitProgress.objects.filter(enrolment=enrolment, unit=unit).exists()
+
+
+def enrolment_units_outstanding(*, enrolment: Enrolment) -> set[int]:
+    """The one completion rule, shared by unit completion, content-reload re-evaluation and certificate
+    eligibility: the course's units (as they are now) that this enrolment has not completed."""
+    units = set(Unit.objects.filter(course_id=enrolment.course_id).values_list("pk", flat=True))
+    done = set(UnitProgress.objects.filter(enrolment_id=enrolment.pk).values_list("unit_id", flat=True))
+    return units - done

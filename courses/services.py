@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import Course, Enrolment, Pathway, Unit, UnitProgress
+from .selectors import enrolment_units_outstanding
 from .signals import enrolment_completed
 
 
@@ -59,17 +60,35 @@ def unit_complete(*, enrolment: Enrolment, unit: Unit) -> UnitProgress:
         progress, _ = UnitProgress.objects.get_or_create(
             enrolment=locked, unit=unit, defaults={"completed_at": timezone.now()}
         )
-        if locked.completed_at is None:
-            total = Unit.objects.filter(course_id=locked.course_id).count()
-            done = UnitProgress.objects.filter(enrolment=locked).count()
-            if done >= total:
-                locked.completed_at = timezone.now()
-                locked.content_version = locked.course.version
-                locked.save(update_fields=["completed_at", "content_version"])
-                enrolment_completed.send(sender=Enrolment, enrolment=locked)
+        _complete_if_done(locked)
         enrolment.completed_at = locked.completed_at
         enrolment.content_version = locked.content_version
     return progress
+
+
+def _complete_if_done(locked: Enrolment) -> bool:
+    """Complete a locked, open enrolment with no unit outstanding; `enrolment_completed` goes out once."""
+    if locked.completed_at is not None or enrolment_units_outstanding(enrolment=locked):
+        return False
+    locked.completed_at = timezone.now()
+    locked.content_version = locked.course.version
+    locked.save(update_fields=["completed_at", "content_version"])
+    enrolment_completed.send(sender=Enrolment, enrolment=locked)
+    return True
+
+
+def enrolments_reevaluate(*, course: Course) -> list[int]:
+    """After the course's content changed (a reload, units removed in the admin), complete every open
+    enrolment that now has nothing left to do, so no learner is left at "6 of 6" without a certificate.
+    Idempotent; returns the ids of the enrolments it completed."""
+    completed: list[int] = []
+    candidates = Enrolment.objects.filter(course=course, completed_at__isnull=True).values_list("pk", flat=True)
+    for enrolment_id in list(candidates):
+        with transaction.atomic():
+            locked = Enrolment.objects.select_for_update().select_related("course").get(pk=enrolment_id)
+            if _complete_if_done(locked):
+                completed.append(locked.pk)
+    return completed
 
 
 def course_content_touched(*, course_id: int) -> None:
