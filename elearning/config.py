@@ -98,6 +98,18 @@ def parse_database_url(url: str) -> dict:
     return config
 
 
+def cache_config(url: str) -> dict:
+    """The default cache: Redis with outage handling (elearning/cache.py) for a redis:// URL, else memory."""
+    if url.startswith("redis"):
+        return {
+            "BACKEND": "elearning.cache.DegradingRedisCache",
+            "LOCATION": url,
+            # Fail fast: a Redis that does not answer must not hold a request for long.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+
+
 def check_broker_url(url: str) -> str:
     scheme = url.split("://", 1)[0].lower() if "://" in url else ""
     if scheme not in BROKER_SCHEMES:

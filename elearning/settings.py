@@ -10,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from elearning.config import (
     SQLITE_OPTIONS,
+    cache_config,
     check_broker_url,
     env_bool,
     env_int,
@@ -199,13 +200,18 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # Caches and sessions --------------------------------------------------------------------------------
 CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or ""
-if CACHE_URL.startswith("redis"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Redis degrades during an outage (misses, dropped writes, a warning a minute) instead of failing:
+# see elearning/cache.py. Without a Redis URL, an in-process memory cache.
+CACHES = {"default": cache_config(CACHE_URL)}
 
-# Sessions are read from the cache (Redis in production) and written through to the database.
+# Sessions are read from the cache (Redis in production) and written through to the database; while the
+# cache is down they are read from the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Rate limits cannot count while the cache is down: they let requests through (fail open) rather than refuse
+# every verification and password reset. Log-in lock-outs (django-axes) count in the database and still hold.
+RATELIMIT_FAIL_OPEN = True
+# django-ratelimit warns about any backend it does not list; ours is Django's RedisCache with outage handling.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
 # Internationalisation -------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
