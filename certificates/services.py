@@ -168,8 +168,31 @@ def certificate_sweep_pending(*, older_than: dt.timedelta | None = None) -> list
         .filter(Q(enqueued_at__lt=cutoff) | Q(enqueued_at__isnull=True, created_at__lt=cutoff))
         .values_list("pk", flat=True)[:500]
     )
+    ids += certificate_requeue_transient_failures(older_than=older_than)
     for certificate_id in ids:
         certificate_enqueue(certificate_id=certificate_id)
+    return ids
+
+
+def certificate_requeue_transient_failures(*, older_than: dt.timedelta) -> list[int]:
+    """Failed on a passing error (a database restart, SMTP down) a while ago and not too often: back to
+    pending, for the sweeper to queue. Returns their ids."""
+    cutoff = timezone.now() - older_than
+    ids = []
+    candidates = Certificate.objects.filter(
+        status=Certificate.Status.FAILED,
+        failure_transient=True,
+        issue_failures__lte=settings.CERTIFICATE_FAILED_REQUEUES,
+        failed_at__lt=cutoff,
+    ).values_list("pk", flat=True)[:500]
+    for certificate_id in list(candidates):
+        with transaction.atomic():
+            changed = Certificate.objects.filter(pk=certificate_id, status=Certificate.Status.FAILED).update(
+                status=Certificate.Status.PENDING
+            )
+        if changed:
+            log.info("Certificate %s failed on a passing error; queued again", certificate_id)
+            ids.append(certificate_id)
     return ids
 
 
@@ -242,7 +265,11 @@ def _send_certificate_email(certificate: Certificate) -> None:
     message.send(fail_silently=False)
 
 
-def certificate_mark_failed(*, certificate_id: int, reason: str) -> Certificate | None:
+def certificate_mark_failed(*, certificate_id: int, reason: str, transient: bool = False) -> Certificate | None:
+    """Record that issuing gave up. A transient failure is re-queued by the sweeper up to
+    CERTIFICATE_FAILED_REQUEUES times; any other, or one past that, alerts staff (ERROR log, ADMINS mail)."""
+    from .failures import alert_staff
+
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().filter(pk=certificate_id).first()
         if certificate is None:  # deleted meanwhile: nothing to record
@@ -250,7 +277,23 @@ def certificate_mark_failed(*, certificate_id: int, reason: str) -> Certificate 
         if certificate.status == Certificate.Status.PENDING:
             certificate.status = Certificate.Status.FAILED
             certificate.failure_reason = reason[:2000]
-            certificate.save(update_fields=["status", "failure_reason"])
+            certificate.failed_at = timezone.now()
+            certificate.issue_failures += 1
+            certificate.failure_transient = transient
+            certificate.save(
+                update_fields=["status", "failure_reason", "failed_at", "issue_failures", "failure_transient"]
+            )
+            if not transient or certificate.issue_failures > settings.CERTIFICATE_FAILED_REQUEUES:
+                transaction.on_commit(
+                    partial(
+                        alert_staff,
+                        certificate_id=certificate.pk,
+                        code=certificate.code,
+                        reason=certificate.failure_reason,
+                        failures=certificate.issue_failures,
+                        transient=transient,
+                    )
+                )
     return certificate
 
 
@@ -260,7 +303,8 @@ def certificate_retry(*, certificate_id: int) -> Certificate:
         certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
         if certificate.status == Certificate.Status.FAILED:
             certificate.status = Certificate.Status.PENDING
-            certificate.save(update_fields=["status"])
+            certificate.issue_failures = 0  # staff fixed the cause: the sweeper may retry passing errors again
+            certificate.save(update_fields=["status", "issue_failures"])
             certificate_enqueue_on_commit(certificate_id=certificate.pk)
     return certificate
 

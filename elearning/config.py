@@ -110,6 +110,20 @@ def cache_config(url: str) -> dict:
     return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 
 
+def parse_admins(raw: str) -> list[tuple[str, str]]:
+    """ADMINS from "Name <a@example.org>, b@example.org" (Django wants (name, email) pairs)."""
+    from email.utils import getaddresses
+
+    admins = []
+    for name, address in getaddresses([raw]):
+        if not address or "@" not in address:
+            if name or address:
+                raise ImproperlyConfigured(f"ADMINS has an entry without an email address: {name or address!r}")
+            continue
+        admins.append((name or address, address))
+    return admins
+
+
 def check_broker_url(url: str) -> str:
     scheme = url.split("://", 1)[0].lower() if "://" in url else ""
     if scheme not in BROKER_SCHEMES:

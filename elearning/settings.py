@@ -16,6 +16,7 @@ from elearning.config import (
     env_int,
     env_list,
     local_secret_key,
+    parse_admins,
     parse_database_url,
 )
 
@@ -144,6 +145,8 @@ AXES_VERBOSE = False
 # Email ----------------------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CSE awareness training <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Staff told about certificates that cannot be issued (and Django's errors): "Name <email>, other@example.org".
+ADMINS = parse_admins(os.environ.get("ADMINS", ""))
 if os.environ.get("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = os.environ["EMAIL_HOST"]
@@ -265,6 +268,8 @@ LOGGING = {
 
 # Product settings -----------------------------------------------------------------------------------
 CERTIFICATE_SWEEP_AFTER_MINUTES = env_int("CERTIFICATE_SWEEP_AFTER_MINUTES", 5)
+# A certificate that failed on a passing error is queued again by the sweeper at most this many times.
+CERTIFICATE_FAILED_REQUEUES = env_int("CERTIFICATE_FAILED_REQUEUES", 3)
 # Public verification look-ups allowed per IP address (django-ratelimit syntax).
 VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30/m")
 # `make bench` only: a hello-world view on the same server, the ceiling the pages are compared with.
