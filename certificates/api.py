@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from courses.models import Enrolment
 
-from . import selectors, services
+from . import repair, selectors, services
 from .models import Certificate
 
 
@@ -24,4 +24,16 @@ def certificate_verification_status(*, code: str) -> str | None:
         return None
 
 
-__all__ = ["certificate_eligibility", "certificates_for_learner", "certificate_verification_status"]
+def certificate_pdf_ensure(*, certificate: Certificate) -> Certificate:
+    """The certificate with its PDF file present: an issued one whose file was lost is rendered again."""
+    if certificate.status == Certificate.Status.ISSUED and repair.pdf_is_missing(certificate):
+        return repair.certificate_pdf_repair(certificate_id=certificate.pk)
+    return certificate
+
+
+__all__ = [
+    "certificate_eligibility",
+    "certificate_pdf_ensure",
+    "certificates_for_learner",
+    "certificate_verification_status",
+]

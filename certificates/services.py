@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -24,6 +22,7 @@ from courses.models import Enrolment, Unit
 from elearning.outbox import enqueue_or_leave_for_sweeper
 from quizzes import selectors as quiz_selectors
 
+from . import repair
 from .models import Certificate, Revocation
 
 log = logging.getLogger(__name__)
@@ -207,6 +206,8 @@ def certificate_issue(*, certificate_id: int) -> Certificate:
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
         if certificate.status in (Certificate.Status.ISSUED, Certificate.Status.REVOKED):
+            if certificate.status == Certificate.Status.ISSUED and repair.pdf_is_missing(certificate):
+                return repair.certificate_pdf_repair(certificate_id=certificate.pk)
             return certificate
         if certificate.holder_removed_at is not None:  # the holder deleted their account meanwhile
             certificate.status = Certificate.Status.FAILED
@@ -218,12 +219,11 @@ def certificate_issue(*, certificate_id: int) -> Certificate:
             if delay:  # only set by the fault-injection tests, to kill a worker mid-issue
                 time.sleep(delay)
             content = render_certificate_pdf(certificate)
-            name = f"certificates/{certificate.code}.pdf"
-            if default_storage.exists(name):  # left by a run that died before committing
-                default_storage.delete(name)
-            certificate.pdf.name = default_storage.save(name, ContentFile(content))
+            certificate.pdf.name = repair.pdf_write(certificate, content)  # under its fixed name
             certificate.pdf_sha256 = hashlib.sha256(content).hexdigest()
             certificate.save(update_fields=["pdf", "pdf_sha256"])
+    if repair.pdf_is_missing(certificate):  # recorded, but the file was lost since: render it again
+        repair.certificate_pdf_repair(certificate_id=certificate.pk)
 
     with transaction.atomic():
         # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to the learner.
@@ -329,8 +329,8 @@ def certificate_holder_removed(*, learner) -> int:
     and no longer show their name; the PDFs, which print it, are deleted. Returns how many changed."""
     certificates = list(Certificate.objects.filter(learner=learner, holder_removed_at__isnull=True))
     for certificate in certificates:
-        if certificate.pdf:
-            certificate.pdf.delete(save=False)
+        # Every file of it, recorded or not (a failed issue may have left one); only once this commits.
+        repair.delete_pdf_files_on_commit(certificate)
     return Certificate.objects.filter(pk__in=[c.pk for c in certificates]).update(
         holder_removed_at=timezone.now(), holder_name="", pdf="", pdf_sha256=""
     )

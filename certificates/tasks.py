@@ -34,3 +34,10 @@ def certificate_issue_task(certificate_id: int) -> None:
 @shared_task(name="certificates.sweep_pending")
 def certificate_sweep_task() -> None:
     services.certificate_sweep_pending()
+
+
+@shared_task(name="certificates.sweep_orphan_files")
+def certificate_files_sweep_task() -> None:
+    from .repair import certificate_files_sweep_orphans
+
+    certificate_files_sweep_orphans()

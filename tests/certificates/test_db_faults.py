@@ -63,3 +63,52 @@ def test_connection_killed_during_issue_is_retried_and_the_certificate_issued(
     assert "OperationalError" in worker.output() and "Retry in" in worker.output()
     assert len(pdf_files()) == 1
     assert len(sent_messages(worker.mail_dir)) == 1
+
+
+@pytest.mark.timeout(120)
+def test_account_deletion_killed_by_the_database_keeps_the_pdf_and_its_download(
+    postgresql_only, empty_queue, sample_enrolment, client, password
+):
+    """The deletion's connection is terminated mid-transaction (after the certificates app handled the
+    holder): it rolls back, so the certificate is still issued and its file must still be there."""
+    import psycopg
+    from django.db import OperationalError
+    from django.db.models.signals import pre_delete
+
+    from certificates import services
+    from elearning.accounts.models import User
+    from elearning.accounts.services import user_delete
+
+    complete_enrolment(sample_enrolment)
+    certificate = services.certificate_issue(certificate_id=Certificate.objects.get().pk)
+    user = sample_enrolment.learner
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    db = connection.settings_dict
+
+    def kill_my_connection(sender, instance, **kwargs) -> None:
+        with psycopg.connect(
+            host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"],
+            password=db["PASSWORD"] or None, dbname=db["NAME"], autocommit=True,
+        ) as other:
+            other.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = %s AND datname = %s",
+                [pid, db["NAME"]],
+            )
+
+    pre_delete.connect(kill_my_connection, sender=User, dispatch_uid="test.kill_my_connection")
+    try:
+        with pytest.raises(OperationalError):
+            user_delete(user=user)
+    finally:
+        pre_delete.disconnect(sender=User, dispatch_uid="test.kill_my_connection")
+        connection.close()
+
+    certificate.refresh_from_db()
+    assert User.objects.filter(pk=user.pk).exists()
+    assert certificate.status == Certificate.Status.ISSUED and certificate.holder_removed_at is None
+    assert pdf_files() == [pdf_files()[0]] and pdf_files()[0].name == f"{certificate.code}.pdf"
+    client.force_login(user)
+    response = client.get(f"/certificates/{certificate.code}/download/")
+    assert response.status_code == 200
