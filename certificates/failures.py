@@ -45,14 +45,16 @@ def alert_staff(*, certificate_id: int, code: str, reason: str, failures: int, t
         if transient
         else "the error is not one that passes by itself"
     )
-    log.error("Certificate %s (%s) could not be issued and needs staff: %s; %s", certificate_id, code, reason, why)
+    log.error(
+        "Certificate %s (%s) could not be issued and needs staff: %s; %s", certificate_id, code, reason, why
+    )
     admin_url = f"{settings.SITE_URL}/admin/certificates/certificate/{certificate_id}/change/"
     mail_admins(
         subject=f"Certificate {code} could not be issued",
         message=(
             f"Certificate {code} (id {certificate_id}) could not be issued: {reason}\n\n"
             f"It will not be retried automatically because {why}.\n"
-            f"Fix the cause, then use the admin action \"Retry issuing\": {admin_url}\n"
+            f'Fix the cause, then use the admin action "Retry issuing": {admin_url}\n'
         ),
         fail_silently=True,
     )

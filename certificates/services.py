@@ -265,7 +265,9 @@ def _send_certificate_email(certificate: Certificate) -> None:
     message.send(fail_silently=False)
 
 
-def certificate_mark_failed(*, certificate_id: int, reason: str, transient: bool = False) -> Certificate | None:
+def certificate_mark_failed(
+    *, certificate_id: int, reason: str, transient: bool = False
+) -> Certificate | None:
     """Record that issuing gave up. A transient failure is re-queued by the sweeper up to
     CERTIFICATE_FAILED_REQUEUES times; any other, or one past that, alerts staff (ERROR log, ADMINS mail)."""
     from .failures import alert_staff
@@ -303,7 +305,7 @@ def certificate_retry(*, certificate_id: int) -> Certificate:
         certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
         if certificate.status == Certificate.Status.FAILED:
             certificate.status = Certificate.Status.PENDING
-            certificate.issue_failures = 0  # staff fixed the cause: the sweeper may retry passing errors again
+            certificate.issue_failures = 0  # staff fixed the cause: passing errors may be retried again
             certificate.save(update_fields=["status", "issue_failures"])
             certificate_enqueue_on_commit(certificate_id=certificate.pk)
     return certificate

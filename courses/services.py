@@ -82,7 +82,9 @@ def enrolments_reevaluate(*, course: Course) -> list[int]:
     enrolment that now has nothing left to do, so no learner is left at "6 of 6" without a certificate.
     Idempotent; returns the ids of the enrolments it completed."""
     completed: list[int] = []
-    candidates = Enrolment.objects.filter(course=course, completed_at__isnull=True).values_list("pk", flat=True)
+    candidates = Enrolment.objects.filter(course=course, completed_at__isnull=True).values_list(
+        "pk", flat=True
+    )
     for enrolment_id in list(candidates):
         with transaction.atomic():
             locked = Enrolment.objects.select_for_update().select_related("course").get(pk=enrolment_id)

@@ -86,16 +86,22 @@ class DegradingRedisCache(RedisCache):
         return result
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._guard("add", lambda: super(DegradingRedisCache, self).add(key, value, timeout, version), False)
+        return self._guard(
+            "add", lambda: super(DegradingRedisCache, self).add(key, value, timeout, version), False
+        )
 
     def get(self, key, default=None, version=None):
-        return self._guard("get", lambda: super(DegradingRedisCache, self).get(key, default, version), default)
+        return self._guard(
+            "get", lambda: super(DegradingRedisCache, self).get(key, default, version), default
+        )
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         self._guard("set", lambda: super(DegradingRedisCache, self).set(key, value, timeout, version), None)
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._guard("touch", lambda: super(DegradingRedisCache, self).touch(key, timeout, version), False)
+        return self._guard(
+            "touch", lambda: super(DegradingRedisCache, self).touch(key, timeout, version), False
+        )
 
     def delete(self, key, version=None):
         return self._guard("delete", lambda: super(DegradingRedisCache, self).delete(key, version), False)
@@ -108,7 +114,9 @@ class DegradingRedisCache(RedisCache):
 
     def incr(self, key, delta=1, version=None):
         missing = object()
-        value = self._guard("incr", lambda: super(DegradingRedisCache, self).incr(key, delta, version), missing)
+        value = self._guard(
+            "incr", lambda: super(DegradingRedisCache, self).incr(key, delta, version), missing
+        )
         if value is missing:
             # What incr says for a key it cannot find; django-ratelimit then applies RATELIMIT_FAIL_OPEN.
             raise ValueError(f"Key '{key}' not found: the cache is unavailable")

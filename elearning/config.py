@@ -118,7 +118,9 @@ def parse_admins(raw: str) -> list[tuple[str, str]]:
     for name, address in getaddresses([raw]):
         if not address or "@" not in address:
             if name or address:
-                raise ImproperlyConfigured(f"ADMINS has an entry without an email address: {name or address!r}")
+                raise ImproperlyConfigured(
+                    f"ADMINS has an entry without an email address: {name or address!r}"
+                )
             continue
         admins.append((name or address, address))
     return admins

@@ -145,7 +145,7 @@ AXES_VERBOSE = False
 # Email ----------------------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CSE awareness training <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Staff told about certificates that cannot be issued (and Django's errors): "Name <email>, other@example.org".
+# Staff told about certificates that cannot be issued (and Django's errors): "Name <email>, b@example.org".
 ADMINS = parse_admins(os.environ.get("ADMINS", ""))
 if os.environ.get("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -46,7 +46,9 @@ def test_connection_killed_during_issue_is_retried_and_the_certificate_issued(
         worker.wait_for_log("certificates.issue[", timeout=30)
 
         # Inside the render delay the worker holds the row lock in an open transaction: kill that connection.
-        killed = wait_for(lambda: terminate_other_backends(state="idle in transaction"), timeout=10, interval=0.05)
+        killed = wait_for(
+            lambda: terminate_other_backends(state="idle in transaction"), timeout=10, interval=0.05
+        )
         assert killed >= 1
 
         wait_for(
@@ -89,8 +91,12 @@ def test_account_deletion_killed_by_the_database_keeps_the_pdf_and_its_download(
 
     def kill_my_connection(sender, instance, **kwargs) -> None:
         with psycopg.connect(
-            host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"],
-            password=db["PASSWORD"] or None, dbname=db["NAME"], autocommit=True,
+            host=db["HOST"] or "127.0.0.1",
+            port=db["PORT"] or 5432,
+            user=db["USER"],
+            password=db["PASSWORD"] or None,
+            dbname=db["NAME"],
+            autocommit=True,
         ) as other:
             other.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = %s AND datname = %s",

@@ -23,4 +23,8 @@ def _contains(data: bytes, name: str) -> bool:
 
 def files_naming(media_root: Path, name: str) -> list[Path]:
     root = Path(media_root)
-    return sorted(p for p in root.rglob("*") if p.is_file() and _contains(p.read_bytes(), name)) if root.exists() else []
+    return (
+        sorted(p for p in root.rglob("*") if p.is_file() and _contains(p.read_bytes(), name))
+        if root.exists()
+        else []
+    )

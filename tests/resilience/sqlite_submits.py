@@ -1,5 +1,6 @@
-"""Run as a script: many learners at once on a real SQLite file, each enrolling, reading a unit and passing
-both quizzes of the sample course over HTTP (Django's test client, one thread per learner). Prints JSON counts.
+"""Run as a script: many learners at once on a real SQLite file, each enrolling, reading a unit and
+passing both quizzes of the sample course over HTTP (Django's test client, one thread per learner).
+Prints JSON counts.
 
 Used by test_sqlite_concurrency.py; the database is the file named by DATABASE_URL, configured by the
 project's own settings (WAL, IMMEDIATE transactions, busy timeout)."""

@@ -1,10 +1,11 @@
-"""Two beats after a crash (defect 8): `make run`'s processes (scripts/run.sh) are started for real, the worker
-is killed with SIGKILL, run.sh is started again, and the beat processes are counted: a beat is a process with
-the beat schedule file open. Before, the worker ran beat embedded (`worker --beat`): its beat survived the
-worker as an orphan, and the restart added a second one."""
+"""Two beats after a crash (defect 8): `make run`'s processes (scripts/run.sh) are started for real, the
+worker is killed with SIGKILL, run.sh is started again, and the beat processes are counted (processes of
+this test running celery beat, standalone or embedded). Before, the worker ran beat embedded
+(`worker --beat`): its beat survived the worker as an orphan, and the restart added a second one."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -52,7 +53,9 @@ class RunScript:
     """scripts/run.sh in its own session, on a private VAR_DIR, port and filesystem broker."""
 
     def __init__(self, var_dir: Path, log: Path) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("CELERY_", "DATABASE_URL", "REDIS_URL"))}
+        env = {
+            k: v for k, v in os.environ.items() if not k.startswith(("CELERY_", "DATABASE_URL", "REDIS_URL"))
+        }
         env.update({"VAR_DIR": str(var_dir), "PORT": str(free_port()), "PYTHONUNBUFFERED": "1"})
         env.pop("CACHE_URL", None)
         self.log = log
@@ -74,16 +77,18 @@ class RunScript:
         # The worker's main process: the run.sh child whose command line is the celery worker.
         for pid in self.children():
             cmd = _cmdline(pid)
-            if " worker " in f"{cmd} " and "celery" in cmd and int(Path(f"/proc/{pid}/stat").read_text().split()[3]) == self.process.pid:
+            if (
+                " worker " in f"{cmd} "
+                and "celery" in cmd
+                and int(Path(f"/proc/{pid}/stat").read_text().split()[3]) == self.process.pid
+            ):
                 return pid
         raise AssertionError("no worker process")
 
     def stop(self) -> None:
         for pid in [self.process.pid, *self.children()]:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         self.process.wait(timeout=30)
 
 
@@ -114,10 +119,8 @@ def test_a_killed_worker_leaves_no_orphan_beat_and_a_restart_runs_exactly_one(tm
             script.stop()
         for pid in _beats(var_dir) + stray:
             if _cmdline(pid):
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
 
     assert stray == [], f"{len(stray)} process(es) of beat left after the worker was killed"
     assert len(after_restart) == 1, f"{len(after_restart)} beat process(es) after the restart"
@@ -129,17 +132,33 @@ def test_a_second_beat_waits_for_the_lock(tmp_path):
     env = {**os.environ, "VAR_DIR": str(tmp_path / "var"), "PYTHONUNBUFFERED": "1"}
     for key in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CACHE_URL", "CELERY_BROKER_FOLDER"):
         env.pop(key, None)
-    command = [str(Path(settings.BASE_DIR) / ".venv/bin/python"), "-m", "elearning.beat", "--loglevel=INFO", "--schedule",
-               str(tmp_path / "var" / "celerybeat-schedule")]
+    command = [
+        str(Path(settings.BASE_DIR) / ".venv/bin/python"),
+        "-m",
+        "elearning.beat",
+        "--loglevel=INFO",
+        "--schedule",
+        str(tmp_path / "var" / "celerybeat-schedule"),
+    ]
     logs = [tmp_path / "beat1.log", tmp_path / "beat2.log"]
     beats = []
     try:
         for log in logs:
             with log.open("wb") as out:
-                beats.append(subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, stdout=out,
-                                              stderr=subprocess.STDOUT, start_new_session=True))
+                beats.append(
+                    subprocess.Popen(
+                        command,
+                        cwd=settings.BASE_DIR,
+                        env=env,
+                        stdout=out,
+                        stderr=subprocess.STDOUT,
+                        start_new_session=True,
+                    )
+                )
             time.sleep(0.5)
-        wait_for(lambda: "waiting for it to stop" in logs[1].read_text(), timeout=60, what="the second to wait")
+        wait_for(
+            lambda: "waiting for it to stop" in logs[1].read_text(), timeout=60, what="the second to wait"
+        )
         wait_for(lambda: "beat: Starting" in logs[0].read_text(), timeout=60, what="the first to start")
         time.sleep(3)
         assert "beat: Starting" not in logs[1].read_text()

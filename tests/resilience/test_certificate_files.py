@@ -68,7 +68,10 @@ def test_the_issue_task_repairs_a_lost_pdf_of_an_issued_certificate(holder):
     services.certificate_issue(certificate_id=certificate.pk)
     certificate.refresh_from_db()
     assert default_storage.exists(certificate.pdf.name)
-    assert hashlib.sha256(default_storage.open(certificate.pdf.name).read()).hexdigest() == certificate.pdf_sha256
+    assert (
+        hashlib.sha256(default_storage.open(certificate.pdf.name).read()).hexdigest()
+        == certificate.pdf_sha256
+    )
 
 
 def test_an_orphan_pdf_of_a_failed_issue_is_deleted_with_the_account(holder, client, password):

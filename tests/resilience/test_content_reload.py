@@ -84,7 +84,7 @@ def test_reevaluation_is_a_service_that_can_be_run_again(content, user):
     assert Certificate.objects.filter(enrolment=enrolment).count() == 1
 
 
-# 7. A quiz open across a reload -------------------------------------------------------------------------------
+# 7. A quiz open across a reload ---------------------------------------------------------------------------
 
 
 def _open_quiz(client, unit_slug="pass-it-on") -> Attempt:
@@ -104,6 +104,7 @@ def test_a_quiz_open_across_a_reload_is_voided_with_a_clear_message(content, use
     if change == "question removed":
         _edit_quiz(content, lambda data: data["questions"].pop(1))
     else:
+
         def reword(data):
             data["questions"][0]["prompt"] = "A child is in danger right now. What do you do first?"
 
@@ -141,6 +142,8 @@ def test_an_unchanged_quiz_is_graded_on_all_its_questions(content, user, client)
     )
     assert response.status_code == 302
     attempt.refresh_from_db()
-    assert attempt.answers.count() == len(attempt.question_ids) == Question.objects.filter(
-        quiz=Quiz.objects.get(unit__slug="pass-it-on"), is_active=True
-    ).count()
+    assert (
+        attempt.answers.count()
+        == len(attempt.question_ids)
+        == Question.objects.filter(quiz=Quiz.objects.get(unit__slug="pass-it-on"), is_active=True).count()
+    )

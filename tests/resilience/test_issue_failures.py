@@ -89,7 +89,9 @@ def test_a_failure_that_does_not_pass_by_itself_alerts_at_once_and_is_not_requeu
     assert any("needs staff" in r.getMessage() for r in caplog.records)
 
 
-def test_the_admin_lists_failed_certificates_that_need_staff(admin_client, django_capture_on_commit_callbacks):
+def test_the_admin_lists_failed_certificates_that_need_staff(
+    admin_client, django_capture_on_commit_callbacks
+):
     retrying = CertificateFactory(holder_name="Retry Person")
     stuck = CertificateFactory(holder_name="Stuck Person")
     issued = CertificateFactory(holder_name="Fine Person", status=Certificate.Status.ISSUED)

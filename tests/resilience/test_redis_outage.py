@@ -85,7 +85,9 @@ def test_redis_down_costs_no_page_and_no_certificate(
     assert wrong.status_code == 200
     # Rate limits fail open while they cannot count: 40 look-ups where 30 a minute are allowed.
     for _ in range(40):
-        statuses.append(("verify", during.get(reverse("certificates:verify_code", args=[issued.code])).status_code))
+        statuses.append(
+            ("verify", during.get(reverse("certificates:verify_code", args=[issued.code])).status_code)
+        )
     assert statuses[-1] == ("verify", 200)
     # Completing the course: the quiz submit answers, and the pending certificate is created.
     page = during.get(reverse("quizzes:take", args=["sample-course", "pass-it-on"]))

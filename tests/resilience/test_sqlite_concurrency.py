@@ -29,7 +29,12 @@ def test_sqlite_options_are_those_of_a_web_app():
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("how", ["default", "url"])
 def test_concurrent_quiz_submits_on_sqlite_lose_nothing(tmp_path, how):
-    env = {**os.environ, "VAR_DIR": str(tmp_path / "var"), "CELERY_BROKER_URL": "memory://", "LOG_LEVEL": "ERROR"}
+    env = {
+        **os.environ,
+        "VAR_DIR": str(tmp_path / "var"),
+        "CELERY_BROKER_URL": "memory://",
+        "LOG_LEVEL": "ERROR",
+    }
     env.pop("REDIS_URL", None)
     env.pop("CACHE_URL", None)
     env.pop("DATABASE_URL", None)
