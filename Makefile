@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint bench check-python clean
+.PHONY: run test install lint bench faults check-python clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
@@ -27,6 +27,9 @@ test: install
 
 bench: install
 	$(PY) bench/run.py
+
+faults: install
+	$(PY) bench/faults.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -336,7 +336,7 @@ def certificate_throughput(env: dict, python: str) -> dict:
     pdfs = len(list((VAR / "media" / "certificates").glob("*.pdf")))
     mail_dir = VAR / "mail"
     emails = (
-        sum(f.read_text(errors="replace").count("Subject: Your certificate:") for f in mail_dir.glob("*.log"))
+        sum(f.read_text(errors="replace").count('filename="certificate-') for f in mail_dir.glob("*.log"))
         if mail_dir.exists()
         else 0
     )
