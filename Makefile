@@ -36,4 +36,4 @@ lint: install
 	$(VENV)/bin/bandit -q -c pyproject.toml -r elearning courses quizzes certificates $(wildcard organisations) -ll
 
 clean:
-	rm -rf var/test-*.sqlite3 var/broker-test-*
+	rm -rf var/test-*.sqlite3* var/broker-test-*
