@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint bench check-python clean
+.PHONY: run test install lint bench faults check-python clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
@@ -28,10 +28,13 @@ test: install
 bench: install
 	$(PY) bench/run.py
 
+faults: install
+	$(PY) bench/faults.py
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/bandit -q -c pyproject.toml -r elearning accounts courses quizzes certificates $(wildcard organisations) -ll
 
 clean:
-	rm -rf var/test-*.sqlite3 var/broker-test-*
+	rm -rf var/test-*.sqlite3* var/broker-test-*

@@ -19,6 +19,28 @@ class RevocationInline(admin.StackedInline):
         return False
 
 
+class IssueProblemFilter(admin.SimpleListFilter):
+    """Failed certificates: those the sweeper will try again, and those that need staff."""
+
+    title = "issue problem"
+    parameter_name = "problem"
+
+    def lookups(self, request, model_admin):
+        return [("needs-staff", "Failed: needs staff"), ("retrying", "Failed: will be retried")]
+
+    def queryset(self, request, queryset):
+        from django.conf import settings
+        from django.db.models import Q
+
+        failed = queryset.filter(status=Certificate.Status.FAILED)
+        retried = Q(failure_transient=True, issue_failures__lte=settings.CERTIFICATE_FAILED_REQUEUES)
+        if self.value() == "needs-staff":
+            return failed.exclude(retried)
+        if self.value() == "retrying":
+            return failed.filter(retried)
+        return queryset
+
+
 @admin.register(Certificate)
 class CertificateAdmin(admin.ModelAdmin):
     list_display = (
@@ -29,8 +51,9 @@ class CertificateAdmin(admin.ModelAdmin):
         "status",
         "issued_on",
         "expires_on",
+        "issue_failures",
     )
-    list_filter = ("status", "course")
+    list_filter = ("status", IssueProblemFilter, "course")
     search_fields = ("code", "holder_name", "learner__email")
     readonly_fields = [f.name for f in Certificate._meta.fields]
     inlines = [RevocationInline]

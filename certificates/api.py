@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from courses.models import Enrolment
 
-from . import selectors, services
+from . import repair, selectors, services
 from .models import Certificate
 
 # For type hints and status values only (`Certificate.Status.ISSUED`); rows come from the functions below.
@@ -72,10 +72,18 @@ def certificates_issued_expiring(*, start: dt.date, end: dt.date) -> QuerySet[Ce
     )
 
 
+def certificate_pdf_ensure(*, certificate: Certificate) -> Certificate:
+    """The certificate with its PDF file present: an issued one whose file was lost is rendered again."""
+    if certificate.status == Certificate.Status.ISSUED and repair.pdf_is_missing(certificate):
+        return repair.certificate_pdf_repair(certificate_id=certificate.pk)
+    return certificate
+
+
 __all__ = [
     "Certificate",
     "CertificateStatus",
     "certificate_eligibility",
+    "certificate_pdf_ensure",
     "certificate_verification_status",
     "certificates_for_learner",
     "certificates_issued_expiring",

@@ -30,3 +30,7 @@ class CertificatesConfig(AppConfig):
             "certificates.sweep_pending",
             schedule=float(settings.CERTIFICATE_SWEEP_EVERY_SECONDS),
         )
+        # PDFs a failed run wrote but never recorded print a holder's name: removed daily.
+        register_periodic(
+            "certificates-sweep-orphan-files", "certificates.sweep_orphan_files", schedule=24 * 60 * 60.0
+        )

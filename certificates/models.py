@@ -46,6 +46,14 @@ class Certificate(models.Model):
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     failure_reason = models.TextField(blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True, help_text="When issuing last gave up.")
+    issue_failures = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="How many times issuing gave up (the sweeper re-queues transient ones, up to a limit).",
+    )
+    failure_transient = models.BooleanField(
+        default=False, help_text="The last failure was a passing one (database, broker, storage, SMTP)."
+    )
     holder_removed_at = models.DateTimeField(
         null=True, blank=True, help_text="The holder deleted their account; their name is no longer shown."
     )

@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -23,6 +21,8 @@ from courses import services as course_services
 from courses.models import Enrolment
 from elearning.outbox import enqueue_or_leave_for_sweeper
 
+from . import repair
+from .links import verification_url
 from .models import Certificate, Revocation
 
 log = logging.getLogger(__name__)
@@ -147,8 +147,31 @@ def certificate_sweep_pending(*, older_than: dt.timedelta | None = None) -> list
         .filter(Q(enqueued_at__lt=cutoff) | Q(enqueued_at__isnull=True, created_at__lt=cutoff))
         .values_list("pk", flat=True)[:500]
     )
+    ids += certificate_requeue_transient_failures(older_than=older_than)
     for certificate_id in ids:
         certificate_enqueue(certificate_id=certificate_id)
+    return ids
+
+
+def certificate_requeue_transient_failures(*, older_than: dt.timedelta) -> list[int]:
+    """Failed on a passing error (a database restart, SMTP down) a while ago and not too often: back to
+    pending, for the sweeper to queue. Returns their ids."""
+    cutoff = timezone.now() - older_than
+    ids = []
+    candidates = Certificate.objects.filter(
+        status=Certificate.Status.FAILED,
+        failure_transient=True,
+        issue_failures__lte=settings.CERTIFICATE_FAILED_REQUEUES,
+        failed_at__lt=cutoff,
+    ).values_list("pk", flat=True)[:500]
+    for certificate_id in list(candidates):
+        with transaction.atomic():
+            changed = Certificate.objects.filter(pk=certificate_id, status=Certificate.Status.FAILED).update(
+                status=Certificate.Status.PENDING
+            )
+        if changed:
+            log.info("Certificate %s failed on a passing error; queued again", certificate_id)
+            ids.append(certificate_id)
     return ids
 
 
@@ -163,6 +186,8 @@ def certificate_issue(*, certificate_id: int) -> Certificate:
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
         if certificate.status in (Certificate.Status.ISSUED, Certificate.Status.REVOKED):
+            if certificate.status == Certificate.Status.ISSUED and repair.pdf_is_missing(certificate):
+                return repair.certificate_pdf_repair(certificate_id=certificate.pk)
             return certificate
         if certificate.holder_removed_at is not None:  # the holder deleted their account meanwhile
             certificate.status = Certificate.Status.FAILED
@@ -174,12 +199,11 @@ def certificate_issue(*, certificate_id: int) -> Certificate:
             if delay:  # only set by the fault-injection tests, to kill a worker mid-issue
                 time.sleep(delay)
             content = render_certificate_pdf(certificate, verification_url=verification_url(certificate))
-            name = f"certificates/{certificate.code}.pdf"
-            if default_storage.exists(name):  # left by a run that died before committing
-                default_storage.delete(name)
-            certificate.pdf.name = default_storage.save(name, ContentFile(content))
+            certificate.pdf.name = repair.pdf_write(certificate, content)  # under its fixed name
             certificate.pdf_sha256 = hashlib.sha256(content).hexdigest()
             certificate.save(update_fields=["pdf", "pdf_sha256"])
+    if repair.pdf_is_missing(certificate):  # recorded, but the file was lost since: render it again
+        repair.certificate_pdf_repair(certificate_id=certificate.pk)
 
     with transaction.atomic():
         # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to the learner.
@@ -200,10 +224,6 @@ def certificate_issue(*, certificate_id: int) -> Certificate:
     return certificate
 
 
-def verification_url(certificate: Certificate) -> str:
-    return f"{settings.SITE_URL}/verify/{certificate.code}/"
-
-
 def _send_certificate_email(certificate: Certificate) -> None:
     context = {
         "certificate": certificate,
@@ -221,7 +241,13 @@ def _send_certificate_email(certificate: Certificate) -> None:
     message.send(fail_silently=False)
 
 
-def certificate_mark_failed(*, certificate_id: int, reason: str) -> Certificate | None:
+def certificate_mark_failed(
+    *, certificate_id: int, reason: str, transient: bool = False
+) -> Certificate | None:
+    """Record that issuing gave up. A transient failure is re-queued by the sweeper up to
+    CERTIFICATE_FAILED_REQUEUES times; any other, or one past that, alerts staff (ERROR log, ADMINS mail)."""
+    from .failures import alert_staff
+
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().filter(pk=certificate_id).first()
         if certificate is None:  # deleted meanwhile: nothing to record
@@ -229,7 +255,23 @@ def certificate_mark_failed(*, certificate_id: int, reason: str) -> Certificate 
         if certificate.status == Certificate.Status.PENDING:
             certificate.status = Certificate.Status.FAILED
             certificate.failure_reason = reason[:2000]
-            certificate.save(update_fields=["status", "failure_reason"])
+            certificate.failed_at = timezone.now()
+            certificate.issue_failures += 1
+            certificate.failure_transient = transient
+            certificate.save(
+                update_fields=["status", "failure_reason", "failed_at", "issue_failures", "failure_transient"]
+            )
+            if not transient or certificate.issue_failures > settings.CERTIFICATE_FAILED_REQUEUES:
+                transaction.on_commit(
+                    partial(
+                        alert_staff,
+                        certificate_id=certificate.pk,
+                        code=certificate.code,
+                        reason=certificate.failure_reason,
+                        failures=certificate.issue_failures,
+                        transient=transient,
+                    )
+                )
     return certificate
 
 
@@ -239,7 +281,8 @@ def certificate_retry(*, certificate_id: int) -> Certificate:
         certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
         if certificate.status == Certificate.Status.FAILED:
             certificate.status = Certificate.Status.PENDING
-            certificate.save(update_fields=["status"])
+            certificate.issue_failures = 0  # staff fixed the cause: passing errors may be retried again
+            certificate.save(update_fields=["status", "issue_failures"])
             certificate_enqueue_on_commit(certificate_id=certificate.pk)
     return certificate
 
@@ -264,8 +307,8 @@ def certificate_holder_removed(*, learner) -> int:
     and no longer show their name; the PDFs, which print it, are deleted. Returns how many changed."""
     certificates = list(Certificate.objects.filter(learner=learner, holder_removed_at__isnull=True))
     for certificate in certificates:
-        if certificate.pdf:
-            certificate.pdf.delete(save=False)
+        # Every file of it, recorded or not (a failed issue may have left one); only once this commits.
+        repair.delete_pdf_files_on_commit(certificate)
     return Certificate.objects.filter(pk__in=[c.pk for c in certificates]).update(
         holder_removed_at=timezone.now(), holder_name="", pdf="", pdf_sha256=""
     )

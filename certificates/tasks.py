@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import smtplib
-
 from celery import Task, shared_task
 
 from . import services
+from .failures import TRANSIENT_ERRORS, failure_reason, is_transient
 
 
 class CertificateIssueTask(Task):
@@ -15,14 +14,14 @@ class CertificateIssueTask(Task):
         certificate_id = args[0] if args else kwargs.get("certificate_id")
         if certificate_id is not None:
             services.certificate_mark_failed(
-                certificate_id=certificate_id, reason=f"{type(exc).__name__}: {exc}"
+                certificate_id=certificate_id, reason=failure_reason(exc), transient=is_transient(exc)
             )
 
 
 @shared_task(
     base=CertificateIssueTask,
     name="certificates.issue",
-    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError, OSError),
+    autoretry_for=TRANSIENT_ERRORS,
     retry_backoff=5,
     retry_backoff_max=600,
     retry_jitter=True,
@@ -35,3 +34,10 @@ def certificate_issue_task(certificate_id: int) -> None:
 @shared_task(name="certificates.sweep_pending")
 def certificate_sweep_task() -> None:
     services.certificate_sweep_pending()
+
+
+@shared_task(name="certificates.sweep_orphan_files")
+def certificate_files_sweep_task() -> None:
+    from .repair import certificate_files_sweep_orphans
+
+    certificate_files_sweep_orphans()

@@ -11,7 +11,7 @@ from django_ratelimit.decorators import ratelimit
 
 from courses import services as course_services
 
-from . import selectors, services
+from . import repair, selectors, services
 from .forms import VerifyForm
 from .models import Certificate
 
@@ -50,8 +50,10 @@ def _own_or_404(request: HttpRequest, code: str) -> Certificate:
 def download(request: HttpRequest, code: str) -> HttpResponse:
     certificate = _own_or_404(request, code)
     # Only an issued certificate can be downloaded: a revoked one must not circulate as a PDF.
-    if not certificate.pdf or certificate.status != Certificate.Status.ISSUED:
+    if not certificate.pdf_sha256 or certificate.status != Certificate.Status.ISSUED:
         raise Http404("The certificate is not ready, or has been revoked.")
+    if repair.pdf_is_missing(certificate):  # lost from storage: rendered again from the frozen data
+        certificate = repair.certificate_pdf_repair(certificate_id=certificate.pk)
     response = FileResponse(
         certificate.pdf.open("rb"),
         content_type="application/pdf",

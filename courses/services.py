@@ -119,17 +119,42 @@ def unit_complete(*, enrolment: Enrolment, unit: Unit) -> UnitProgress:
         progress, _ = UnitProgress.objects.get_or_create(
             enrolment=locked, unit=unit, defaults={"completed_at": timezone.now()}
         )
-        if locked.completed_at is None:
-            total = Unit.objects.filter(course_id=locked.course_id).count()
-            done = UnitProgress.objects.filter(enrolment=locked).count()
-            if done >= total and not enrolment_completion_blockers(enrolment=locked):
-                locked.completed_at = timezone.now()
-                locked.content_version = locked.course.version
-                locked.save(update_fields=["completed_at", "content_version"])
-                enrolment_completed.send(sender=Enrolment, enrolment=locked)
+        _complete_if_done(locked)
         enrolment.completed_at = locked.completed_at
         enrolment.content_version = locked.content_version
     return progress
+
+
+def _complete_if_done(locked: Enrolment) -> bool:
+    """Complete a locked, open enrolment that the completion rule no longer blocks; `enrolment_completed`
+    goes out once."""
+    if locked.completed_at is not None:
+        return False
+    total = Unit.objects.filter(course_id=locked.course_id).count()
+    done = UnitProgress.objects.filter(enrolment=locked).count()
+    if done < total or enrolment_completion_blockers(enrolment=locked):  # the counts first: cheap
+        return False
+    locked.completed_at = timezone.now()
+    locked.content_version = locked.course.version
+    locked.save(update_fields=["completed_at", "content_version"])
+    enrolment_completed.send(sender=Enrolment, enrolment=locked)
+    return True
+
+
+def enrolments_reevaluate(*, course: Course) -> list[int]:
+    """After the course's content changed (a reload, units removed in the admin), complete every open
+    enrolment that now has nothing left to do, so no learner is left at "6 of 6" without a certificate.
+    Idempotent; returns the ids of the enrolments it completed."""
+    completed: list[int] = []
+    candidates = Enrolment.objects.filter(course=course, completed_at__isnull=True).values_list(
+        "pk", flat=True
+    )
+    for enrolment_id in list(candidates):
+        with transaction.atomic():
+            locked = Enrolment.objects.select_for_update().select_related("course").get(pk=enrolment_id)
+            if _complete_if_done(locked):
+                completed.append(locked.pk)
+    return completed
 
 
 def course_content_touched(*, course_id: int) -> None:

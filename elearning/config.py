@@ -16,6 +16,14 @@ DATABASE_SCHEMES = {
     "pgsql": "django.db.backends.postgresql",
     "sqlite": "django.db.backends.sqlite3",
 }
+# SQLite as a web app's database: WAL lets readers run while one connection writes; IMMEDIATE transactions
+# take the write lock at BEGIN, so two requests never both read and then fail to upgrade ("database is
+# locked" at once, busy timeout or not); the busy timeout makes a writer wait its turn instead of failing.
+SQLITE_OPTIONS = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
 BROKER_SCHEMES = ("redis", "rediss", "filesystem", "memory", "amqp", "sqla+sqlite", "sqla+postgresql")
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -82,12 +90,40 @@ def parse_database_url(url: str) -> dict:
         raise ImproperlyConfigured(f"DATABASE_URL could not be read: {exc}") from exc
     config["ENGINE"] = DATABASE_SCHEMES[scheme]
     if config["ENGINE"].endswith("sqlite3"):
-        config["OPTIONS"] = {"timeout": 20}
+        config["OPTIONS"] = dict(SQLITE_OPTIONS)
     else:
         config["PORT"] = str(config.get("PORT") or "")
         config["CONN_MAX_AGE"] = 60
         config["CONN_HEALTH_CHECKS"] = True
     return config
+
+
+def cache_config(url: str) -> dict:
+    """The default cache: Redis with outage handling (elearning/cache.py) for a redis:// URL, else memory."""
+    if url.startswith("redis"):
+        return {
+            "BACKEND": "elearning.cache.DegradingRedisCache",
+            "LOCATION": url,
+            # Fail fast: a Redis that does not answer must not hold a request for long.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+
+
+def parse_admins(raw: str) -> list[tuple[str, str]]:
+    """ADMINS from "Name <a@example.org>, b@example.org" (Django wants (name, email) pairs)."""
+    from email.utils import getaddresses
+
+    admins = []
+    for name, address in getaddresses([raw]):
+        if not address or "@" not in address:
+            if name or address:
+                raise ImproperlyConfigured(
+                    f"ADMINS has an entry without an email address: {name or address!r}"
+                )
+            continue
+        admins.append((name or address, address))
+    return admins
 
 
 def check_broker_url(url: str) -> str:

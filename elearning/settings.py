@@ -9,11 +9,14 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from elearning.config import (
+    SQLITE_OPTIONS,
+    cache_config,
     check_broker_url,
     env_bool,
     env_int,
     env_list,
     local_secret_key,
+    parse_admins,
     parse_database_url,
 )
 
@@ -105,7 +108,7 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "db.sqlite3",
-            "OPTIONS": {"timeout": 20},
+            "OPTIONS": dict(SQLITE_OPTIONS),
             # A file, not memory, so a Celery worker thread in the tests sees the same data.
             "TEST": {"NAME": VAR_DIR / f"test-{os.getpid()}.sqlite3"},
         }
@@ -142,6 +145,8 @@ AXES_VERBOSE = False
 # Email ----------------------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CSE awareness training <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Staff told about certificates that cannot be issued (and Django's errors): "Name <email>, b@example.org".
+ADMINS = parse_admins(os.environ.get("ADMINS", ""))
 if os.environ.get("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = os.environ["EMAIL_HOST"]
@@ -198,13 +203,18 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # Caches and sessions --------------------------------------------------------------------------------
 CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or ""
-if CACHE_URL.startswith("redis"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Redis degrades during an outage (misses, dropped writes, a warning a minute) instead of failing:
+# see elearning/cache.py. Without a Redis URL, an in-process memory cache.
+CACHES = {"default": cache_config(CACHE_URL)}
 
-# Sessions are read from the cache (Redis in production) and written through to the database.
+# Sessions are read from the cache (Redis in production) and written through to the database; while the
+# cache is down they are read from the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Rate limits cannot count while the cache is down: they let requests through (fail open) rather than refuse
+# every verification and password reset. Log-in lock-outs (django-axes) count in the database and still hold.
+RATELIMIT_FAIL_OPEN = True
+# django-ratelimit warns about any backend it does not list; ours is Django's RedisCache with outage handling.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
 # Internationalisation -------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -258,6 +268,8 @@ LOGGING = {
 
 # Product settings -----------------------------------------------------------------------------------
 CERTIFICATE_SWEEP_AFTER_MINUTES = env_int("CERTIFICATE_SWEEP_AFTER_MINUTES", 5)
+# A certificate that failed on a passing error is queued again by the sweeper at most this many times.
+CERTIFICATE_FAILED_REQUEUES = env_int("CERTIFICATE_FAILED_REQUEUES", 3)
 # Public verification look-ups allowed per IP address (django-ratelimit syntax).
 VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30/m")
 # `make bench` only: a hello-world view on the same server, the ceiling the pages are compared with.

@@ -25,6 +25,15 @@ class SubmitResult:
     attempt: Attempt | None
     errors: dict[int, str]  # question id -> message for the learner, when answers are missing
     responses: dict[int, dict]
+    # The quiz changed (a content reload or an admin edit) after the attempt was opened: it was voided,
+    # nothing was graded, and the learner is shown the quiz as it is now.
+    voided: bool = False
+
+
+def _attempt_is_stale(attempt: Attempt, question_ids: list[int]) -> bool:
+    """An open attempt no longer matches its quiz: other questions are set now, or the course's content
+    changed after it was opened (a question edited in place keeps its id but not its meaning)."""
+    return attempt.question_ids != question_ids or attempt.started_at < attempt.quiz.unit.course.updated_at
 
 
 def attempt_start(*, enrolment: Enrolment, quiz: Quiz) -> Attempt:
@@ -35,7 +44,8 @@ def attempt_start(*, enrolment: Enrolment, quiz: Quiz) -> Attempt:
     question_ids = selectors.question_ids_for_pathway(quiz=quiz, pathway=enrolment.pathway)
     existing = selectors.attempt_open(enrolment=enrolment, quiz=quiz)
     if existing is not None:
-        if existing.question_ids == question_ids:
+        existing.quiz = quiz
+        if not _attempt_is_stale(existing, question_ids):
             return existing
         Attempt.objects.filter(pk=existing.pk, submitted_at__isnull=True).delete()
     if quiz.max_attempts is not None:
@@ -58,12 +68,18 @@ def attempt_submit(*, attempt: Attempt, data: Any) -> SubmitResult:
     with transaction.atomic():
         locked = (
             Attempt.objects.select_for_update(of=("self",))
-            .select_related("quiz", "enrolment")
+            .select_related("quiz__unit__course", "enrolment")
             .get(pk=attempt.pk)
         )
         if locked.submitted_at is not None:
             raise AttemptNotAllowed("This attempt has already been submitted.")
         questions = selectors.questions_with_choices(question_ids=locked.question_ids)
+        # A frozen question gone (retired, deleted, retyped) or the content changed since it was opened:
+        # never grade out of a different total, nor against questions the learner was not shown.
+        found = [question.pk for question, _ in questions]
+        if found != locked.question_ids or _attempt_is_stale(locked, locked.question_ids):
+            Attempt.objects.filter(pk=locked.pk, submitted_at__isnull=True).delete()
+            return SubmitResult(attempt=None, errors={}, responses={}, voided=True)
         errors: dict[int, str] = {}
         responses: dict[int, dict] = {}
         for question, choices in questions:

@@ -21,6 +21,7 @@ def _load(
         course = course_selectors.course_get_published(slug=course_slug, with_pathways=False)
         quiz = selectors.quiz_for_unit_slug(course=course, unit_slug=unit_slug)
         unit = quiz.unit
+        unit.course = course  # already loaded: the open attempt is checked against its last change
     except (Course.DoesNotExist, Quiz.DoesNotExist) as exc:
         raise Http404("No such quiz.") from exc
     enrolment = course_selectors.enrolment_current(learner=request.user, course=course)
@@ -36,6 +37,7 @@ def _render_quiz(
     errors=None,
     responses=None,
     status: int = 200,
+    changed: bool = False,
 ) -> HttpResponse:
     questions = selectors.questions_with_choices(question_ids=attempt.question_ids)
     history = list(selectors.attempt_history(enrolment=attempt.enrolment, quiz=attempt.quiz))
@@ -62,6 +64,7 @@ def _render_quiz(
             "error_items": [item for item in items if item["error"]],
             "history": history,
             "unit_complete": course_selectors.unit_is_complete(enrolment=attempt.enrolment, unit=unit),
+            "changed": changed,
         },
         status=status,
     )
@@ -127,6 +130,13 @@ def submit(request: HttpRequest, public_id) -> HttpResponse:
             {"attempt": attempt, "course": course, "unit": unit},
             status=400,
         )
+    if result.voided:
+        # The quiz changed since the learner opened it: nothing was graded; show it as it is now.
+        try:
+            fresh = services.attempt_start(enrolment=attempt.enrolment, quiz=attempt.quiz)
+        except services.AttemptNotAllowed:
+            return redirect("quizzes:take", course_slug=course.slug, unit_slug=unit.slug)
+        return _render_quiz(request, attempt=fresh, course=course, unit=unit, status=409, changed=True)
     if result.errors:
         return _render_quiz(
             request,

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Starts the web server and a Celery worker (with beat) in the foreground; Ctrl-C stops both.
+# Starts the web server, a Celery worker and Celery beat (each its own process) in the foreground; Ctrl-C
+# stops them all, and so does any one of them ending (a killed worker takes beat down with it: no orphan
+# beat keeps running to double every scheduled job after a restart). Beat also holds a lock under VAR_DIR,
+# so a second beat waits rather than runs.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
+VAR_DIR="${VAR_DIR:-var}"
 
 pids=()
 stop() {
@@ -17,18 +21,19 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-mkdir -p var
-.venv/bin/celery -A elearning worker --beat --loglevel=INFO --concurrency=2 \
-  --schedule var/celerybeat-schedule --hostname "worker@%h" &
+mkdir -p "$VAR_DIR"
+.venv/bin/celery -A elearning worker --loglevel=INFO --concurrency=2 --hostname "worker@%h" &
+pids+=($!)
+$PY -m elearning.beat --loglevel=INFO --schedule "$VAR_DIR/celerybeat-schedule" &
 pids+=($!)
 $PY manage.py runserver --noreload "$HOST:$PORT" &
 pids+=($!)
 
 echo
-echo "  The course is being served at http://$HOST:$PORT/  (Ctrl-C stops the server and the worker)"
+echo "  The course is being served at http://$HOST:$PORT/  (Ctrl-C stops the server, the worker and beat)"
 echo "  Emails are written to var/mail/ unless EMAIL_HOST is set."
 echo
 
-# Stop everything as soon as either process ends.
+# Stop everything as soon as any process ends.
 wait -n "${pids[@]}"
 stop

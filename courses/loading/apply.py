@@ -10,6 +10,7 @@ from pathlib import Path
 from django.db import transaction
 
 from ..models import BLOCK_TYPES, Block, Course, Pathway, Unit, UnitProgress
+from ..services import enrolments_reevaluate
 from .lines import ContentError
 from .parse import CourseSpec, _extensions, parse_all
 
@@ -32,12 +33,22 @@ def load_courses(
     with transaction.atomic():
         for spec in specs:
             results.append(apply_course(spec))
+        if not dry_run:
+            _reevaluate_changed(results)
         if dry_run:
             transaction.set_rollback(True)
     if log:
         for result in results:
             log(f"{result.slug}: {result.action} (content version {result.version})")
     return results
+
+
+
+def _reevaluate_changed(results: list[LoadResult]) -> None:
+    """Units may have gone: learners with nothing left to do complete now (same rule as a unit completion)."""
+    for result in results:
+        if result.action == "updated":
+            enrolments_reevaluate(course=Course.objects.get(slug=result.slug))
 
 
 def apply_course(spec: CourseSpec) -> LoadResult:

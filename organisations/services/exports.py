@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from certificates import api as certificates_api
+from elearning.files import delete_files_on_commit
 from elearning.outbox import enqueue_or_leave_for_sweeper
 
 from .. import selectors
@@ -96,6 +98,7 @@ def export_build(*, export_id: int) -> CertificateExport:
             with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
                 for certificate in certificates:
                     try:
+                        certificate = certificates_api.certificate_pdf_ensure(certificate=certificate)
                         with certificate.pdf.open("rb") as handle:
                             archive.writestr(_pdf_name(certificate, used), handle.read())
                         count += 1
@@ -110,8 +113,8 @@ def export_build(*, export_id: int) -> CertificateExport:
                     archive.writestr("not-included.txt", "\n".join(["Not included:", *sorted(missing), ""]))
             buffer.seek(0)
             name = f"organisations/exports/{export.organisation_id}/{uuid.uuid4().hex}.zip"
-            if export.file:
-                default_storage.delete(export.file.name)
+            if export.file:  # the ZIP of a run that died: replaced, deleted once this commits
+                delete_files_on_commit(export.file.name)
             export.file.name = default_storage.save(name, File(buffer))
         export.status = CertificateExport.Status.READY
         export.certificate_count = count
@@ -149,8 +152,9 @@ def exports_delete_old(*, older_than: dt.timedelta) -> int:
     old = CertificateExport.objects.filter(created_at__lt=timezone.now() - older_than)
     count = 0
     for export in old:
-        if export.file:
-            default_storage.delete(export.file.name)
-        export.delete()
+        with transaction.atomic():
+            if export.file:
+                delete_files_on_commit(export.file.name)
+            export.delete()
         count += 1
     return count

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from elearning.files import delete_files_on_commit
+
 from ..models import Membership, Organisation
 
 
@@ -111,6 +113,6 @@ def user_forget(*, user) -> None:
     Invitation.objects.filter(kind=Invitation.Kind.EMAIL, email__iexact=user.email).delete()
     for export in CertificateExport.objects.all().only("pk", "membership_ids", "file"):
         if memberships & set(export.membership_ids or []):
-            if export.file:
-                export.file.delete(save=False)
+            if export.file:  # deleted only once the account deletion commits
+                delete_files_on_commit(export.file.name)
             export.delete()

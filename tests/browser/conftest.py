@@ -22,6 +22,9 @@ def real_course(transactional_db):
 
 
 def no_sideways_scroll(page) -> None:
+    # Right after a click the next page may still be committing (no documentElement yet): wait for it.
+    page.wait_for_load_state()
+    page.wait_for_function("document.documentElement !== null && document.readyState !== 'loading'")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= MOBILE["width"], f"{page.url} scrolls sideways: {width}px wide"
 

@@ -147,7 +147,9 @@ def test_a_failed_export_says_so(manager_client, organisation, manager):
 
 
 @pytest.mark.django_db
-def test_the_sweeper_queues_stuck_exports_and_deletes_old_ones(organisation, manager):
+def test_the_sweeper_queues_stuck_exports_and_deletes_old_ones(
+    organisation, manager, django_capture_on_commit_callbacks
+):
     import datetime as dt
 
     from django.utils import timezone
@@ -164,7 +166,8 @@ def test_the_sweeper_queues_stuck_exports_and_deletes_old_ones(organisation, man
 
     from elearning.celery import app
 
-    swept = services.organisations_sweep(older_than=dt.timedelta(0))
+    with django_capture_on_commit_callbacks(execute=True):  # files go once the deletion commits (issue 14)
+        swept = services.organisations_sweep(older_than=dt.timedelta(0))
     app.control.purge()  # nothing here consumes the queued build; leave no message for a later worker
     assert swept["exports"] == [stuck.pk]
     assert swept["exports_deleted"] == 1

@@ -166,15 +166,18 @@ def test_limit_refuses_a_new_attempt_but_not_the_open_one(quiz, enrolment):
     assert Attempt.objects.count() == 2
 
 
-def test_question_retired_during_an_attempt_is_left_out_of_the_score(quiz, enrolment):
+def test_question_retired_during_an_attempt_voids_the_attempt(quiz, enrolment):
+    """Issue 14 (defect 7): grading on the questions that are left would be a score out of another total."""
     attempt = services.attempt_start(enrolment=enrolment, quiz=quiz)
     data = quiz_data(selectors.questions_with_choices(question_ids=attempt.question_ids))
     quiz.questions.filter(key="matching").update(is_active=False)
 
-    services.attempt_submit(attempt=attempt, data=data)
+    result = services.attempt_submit(attempt=attempt, data=data)
 
-    attempt.refresh_from_db()
-    assert (attempt.score, attempt.passed, attempt.answers.count()) == (100, True, 3)
+    assert result.voided and result.attempt is None
+    assert not Attempt.objects.filter(pk=attempt.pk).exists()
+    fresh = services.attempt_start(enrolment=enrolment, quiz=quiz)
+    assert len(fresh.question_ids) == len(attempt.question_ids) - 1
 
 
 def test_passing_twice_completes_the_unit_once(quiz, enrolment):
