@@ -128,10 +128,14 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Failed log-ins (django-axes): locked for a while after too many, per IP address and per account.
+# Failed log-ins (django-axes): an account is locked for a while from the address that got its password
+# wrong too often (account and address together, so one person cannot lock out a shared connection or a
+# named account from elsewhere); any address is paused after LOGIN_FAILURES_PER_IP failures on any accounts
+# (elearning/accounts/login.py). A password reset lifts the account's locks.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_FAILURES_PER_IP = os.environ.get("LOGIN_FAILURES_PER_IP", "50/15m")
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "elearning.throttling.axes_username"
 AXES_RESET_ON_SUCCESS = True
@@ -230,11 +234,18 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-# Behind a reverse proxy, name the header that carries the visitor's address (e.g. HTTP_X_REAL_IP or
-# HTTP_X_FORWARDED_FOR), so rate limits count visitors, not the proxy.
-CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "REMOTE_ADDR")
-RATELIMIT_IP_META_KEY = "elearning.throttling.client_ip" if CLIENT_IP_HEADER != "REMOTE_ADDR" else None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (CLIENT_IP_HEADER, "REMOTE_ADDR")
+# The visitor's address (elearning/client_ip.py), for log-in lock-outs and rate limits alike. With no proxy
+# (TRUSTED_PROXY_HOPS=0) it is REMOTE_ADDR. Behind N proxies that each append to X-Forwarded-For (or the
+# header named by CLIENT_IP_HEADER), it is the N-th entry from the right; what the visitor wrote is ignored.
+_client_ip_header = os.environ.get("CLIENT_IP_HEADER", "").strip()
+if _client_ip_header == "REMOTE_ADDR":
+    _client_ip_header = ""
+CLIENT_IP_HEADER = _client_ip_header or "HTTP_X_FORWARDED_FOR"
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 1 if _client_ip_header else 0)
+if TRUSTED_PROXY_HOPS < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_HOPS must be 0 (no proxy) or the number of proxies in front.")
+RATELIMIT_IP_META_KEY = "elearning.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "elearning.client_ip.axes_client_ip"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
