@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 
 from .models import User
+from .names import clean_certificate_name
 
 
 class SignUpForm(BaseUserCreationForm):
@@ -26,10 +27,7 @@ class SignUpForm(BaseUserCreationForm):
         return email
 
     def clean_certificate_name(self) -> str:
-        name = " ".join(self.cleaned_data["certificate_name"].split())
-        if not name:
-            raise forms.ValidationError("Enter your name as it should appear on your certificate.")
-        return name
+        return clean_certificate_name(self.cleaned_data["certificate_name"])
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -52,10 +50,7 @@ class CertificateNameForm(forms.ModelForm):
         widgets = {"certificate_name": forms.TextInput(attrs={"autocomplete": "name"})}
 
     def clean_certificate_name(self) -> str:
-        name = " ".join(self.cleaned_data["certificate_name"].split())
-        if not name:
-            raise forms.ValidationError("Enter your name as it should appear on your certificate.")
-        return name
+        return clean_certificate_name(self.cleaned_data["certificate_name"])
 
 
 class LicenceNumberForm(forms.ModelForm):

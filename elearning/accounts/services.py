@@ -5,15 +5,18 @@ from __future__ import annotations
 from django.db import transaction
 
 from .models import User
+from .names import normalise_name
 
 
 @transaction.atomic
 def user_create(*, email: str, password: str, certificate_name: str) -> User:
-    return User.objects.create_user(email=email, password=password, certificate_name=certificate_name.strip())
+    return User.objects.create_user(
+        email=email, password=password, certificate_name=normalise_name(certificate_name)
+    )
 
 
 def user_certificate_name_update(*, user: User, certificate_name: str) -> User:
-    user.certificate_name = certificate_name.strip()
+    user.certificate_name = normalise_name(certificate_name)
     user.save(update_fields=["certificate_name"])
     return user
 
