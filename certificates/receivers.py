@@ -5,6 +5,7 @@ from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 
 from courses.signals import enrolment_completed
+from elearning.accounts.signals import email_verified
 
 from . import services
 
@@ -17,3 +18,8 @@ def on_enrolment_completed(sender, enrolment, **kwargs) -> None:
 @receiver(pre_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="certificates.holder_removed")
 def on_learner_deleted(sender, instance, **kwargs) -> None:
     services.certificate_holder_removed(learner=instance)
+
+
+@receiver(email_verified, dispatch_uid="certificates.email_verified")
+def on_email_verified(sender, user, **kwargs) -> None:
+    services.certificate_emails_send_waiting(learner=user)

@@ -35,3 +35,15 @@ def certificate_issue_task(certificate_id: int) -> None:
 @shared_task(name="certificates.sweep_pending")
 def certificate_sweep_task() -> None:
     services.certificate_sweep_pending()
+
+
+@shared_task(
+    name="certificates.email",
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError, OSError),
+    retry_backoff=5,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=6,
+)
+def certificate_email_task(certificate_id: int) -> None:
+    services.certificate_email_send(certificate_id=certificate_id)

@@ -273,6 +273,13 @@ LOGGING = {
 CERTIFICATE_SWEEP_AFTER_MINUTES = env_int("CERTIFICATE_SWEEP_AFTER_MINUTES", 5)
 # Public verification look-ups allowed per IP address (django-ratelimit syntax).
 VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30/m")
+# Sign-ups (new and existing addresses alike) per client address and per email address typed.
+SIGN_UP_RATE_PER_IP = os.environ.get("SIGN_UP_RATE_PER_IP", "20/h")
+SIGN_UP_RATE_PER_EMAIL = os.environ.get("SIGN_UP_RATE_PER_EMAIL", "3/h")
+# Invitation links that do not work (unknown, forged or malformed tokens), per client address.
+INVITATION_LOOKUP_RATE = os.environ.get("INVITATION_LOOKUP_RATE", "30/10m")
+# How long an email verification link works.
+EMAIL_VERIFICATION_DAYS = env_int("EMAIL_VERIFICATION_DAYS", 7)
 # `make bench` only: a hello-world view on the same server, the ceiling the pages are compared with.
 BENCH_HELLO_WORLD = env_bool("BENCH_HELLO_WORLD", False)
 CERTIFICATE_SWEEP_EVERY_SECONDS = env_int("CERTIFICATE_SWEEP_EVERY_SECONDS", 60)

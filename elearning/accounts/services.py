@@ -61,3 +61,10 @@ def user_delete(*, user: User) -> None:
     if reasons:
         raise AccountDeletionRefused(reasons)
     user.delete()
+
+
+def user_email_mark_verified(*, user: User) -> bool:
+    """The address is the holder's (a verification link, or an invitation sent to it was accepted)."""
+    from .verification import user_email_mark_verified as mark
+
+    return mark(user=user)

@@ -8,6 +8,9 @@ app_name = "accounts"
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("signup/sent/", views.signup_sent, name="signup_sent"),
+    path("verify-email/<str:token>/", views.verify_email, name="verify_email"),
+    path("verify-email/", views.verify_email_resend, name="verify_email_resend"),
     path("profile/", views.profile, name="profile"),
     path("profile/licence/", views.licence_number, name="licence"),
     path("profile/my-data.json", views.data_download, name="data_download"),
