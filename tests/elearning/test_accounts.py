@@ -32,7 +32,8 @@ def test_sign_up_creates_the_account_and_the_emailed_link_logs_in(client):
     assert user.check_password(GOOD["password1"])
     assert user.email_verified_at is None
     (message,) = sent_messages()
-    link = re.search(r"https?://\S+/accounts/verify-email/\S+/", message.get_payload()).group(0)
+    body = message.get_payload(decode=True).decode()
+    link = re.search(r"https?://\S+/accounts/verify-email/\S+/", body).group(0)
     followed = client.get(urlsplit(link).path)
     assert followed.status_code == 302 and followed["Location"] == reverse("courses:dashboard")
     assert client.get(reverse("courses:dashboard")).status_code == 200

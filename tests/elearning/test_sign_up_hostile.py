@@ -77,9 +77,8 @@ def test_sign_up_is_throttled_per_client_address(client, settings):
 
 def _verification_path(address):
     message = next(m for m in sent_messages() if m["To"] == address and "Confirm" in m["Subject"])
-    return urlsplit(
-        re.search(r"https?://\S+/accounts/verify-email/\S+/", message.get_payload()).group(0)
-    ).path
+    body = message.get_payload(decode=True).decode()
+    return urlsplit(re.search(r"https?://\S+/accounts/verify-email/\S+/", body).group(0)).path
 
 
 def _issued_for(user):
