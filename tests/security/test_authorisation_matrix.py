@@ -15,6 +15,7 @@ from certificates import services as certificate_services
 from certificates.models import Certificate
 from courses import services as course_services
 from courses.models import Pathway, Unit
+from elearning.accounts.verification import verification_token
 from organisations import selectors as organisation_selectors
 from organisations import services as organisation_services
 from organisations.models import Membership, Organisation
@@ -90,6 +91,20 @@ def rows(w) -> dict[str, tuple[str, str, dict, tuple]]:
     return {
         "home": ("get", reverse("home"), {}, (200, 200, 200, 200)),
         "accounts:signup": ("get", reverse("accounts:signup"), {}, (200, 302, 302, 302)),
+        "accounts:signup_sent": ("get", reverse("accounts:signup_sent"), {}, (200, 200, 200, 200)),
+        # A link made for the learner: it logs nobody else in and confirms nobody else's address.
+        "accounts:verify_email": (
+            "get",
+            reverse("accounts:verify_email", args=[verification_token(w.users["learner"])]),
+            {},
+            (LOGIN, 302, 404, 404),
+        ),
+        "accounts:verify_email_resend": (
+            "post",
+            reverse("accounts:verify_email_resend"),
+            {},
+            (LOGIN, 302, 302, 302),
+        ),
         "accounts:profile": ("get", reverse("accounts:profile"), {}, (LOGIN, 200, 200, 200)),
         "accounts:licence": (
             "post",
