@@ -29,7 +29,7 @@ CSRF_SECRET = "b" * 32  # a fixed CSRF secret: the cookie and the form field car
 
 def right_answers(attempt: Attempt) -> dict[str, list[str] | str]:
     body: dict[str, list[str] | str] = {}
-    for question, choices in questions_with_choices(question_ids=attempt.question_ids):
+    for question, choices in questions_with_choices(question_ids=attempt.question_ids, attempt=attempt):
         kind = question.type_name
         if kind == "single":
             body[question.field_name] = question.option_value(next(c for c in choices if c.is_correct))

@@ -63,7 +63,7 @@ def attempt_submit(*, attempt: Attempt, data: Any) -> SubmitResult:
         )
         if locked.submitted_at is not None:
             raise AttemptNotAllowed("This attempt has already been submitted.")
-        questions = selectors.questions_with_choices(question_ids=locked.question_ids)
+        questions = selectors.questions_with_choices(question_ids=locked.question_ids, attempt=locked)
         errors: dict[int, str] = {}
         responses: dict[int, dict] = {}
         for question, choices in questions:

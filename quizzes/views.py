@@ -37,7 +37,7 @@ def _render_quiz(
     responses=None,
     status: int = 200,
 ) -> HttpResponse:
-    questions = selectors.questions_with_choices(question_ids=attempt.question_ids)
+    questions = selectors.questions_with_choices(question_ids=attempt.question_ids, attempt=attempt)
     history = list(selectors.attempt_history(enrolment=attempt.enrolment, quiz=attempt.quiz))
     errors = errors or {}
     items = [
