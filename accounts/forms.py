@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 
 from .models import User
+from .names import clean_certificate_name
 
 
 class SignUpForm(BaseUserCreationForm):
@@ -17,19 +18,27 @@ class SignUpForm(BaseUserCreationForm):
             "certificate_name": forms.TextInput(attrs={"autocomplete": "name"}),
         }
 
+    def __init__(self, *args: object, check_existing: bool = True, **kwargs: object) -> None:
+        # The sign-up page passes check_existing=False: it must not say which addresses have accounts.
+        super().__init__(*args, **kwargs)
+        self.check_existing = check_existing
+
+    def _get_validation_exclusions(self) -> set[str]:
+        exclude = super()._get_validation_exclusions()
+        if not self.check_existing:  # the page handles an existing address without saying so
+            exclude.add("email")
+        return exclude
+
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
+        if self.check_existing and User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(
                 "An account with this email address already exists. Log in, or reset your password."
             )
         return email
 
     def clean_certificate_name(self) -> str:
-        name = " ".join(self.cleaned_data["certificate_name"].split())
-        if not name:
-            raise forms.ValidationError("Enter your name as it should appear on your certificate.")
-        return name
+        return clean_certificate_name(self.cleaned_data["certificate_name"])
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -52,10 +61,7 @@ class CertificateNameForm(forms.ModelForm):
         widgets = {"certificate_name": forms.TextInput(attrs={"autocomplete": "name"})}
 
     def clean_certificate_name(self) -> str:
-        name = " ".join(self.cleaned_data["certificate_name"].split())
-        if not name:
-            raise forms.ValidationError("Enter your name as it should appear on your certificate.")
-        return name
+        return clean_certificate_name(self.cleaned_data["certificate_name"])
 
 
 class LicenceNumberForm(forms.ModelForm):

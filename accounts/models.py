@@ -47,6 +47,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         db_index=True,
         help_text="Optional, e.g. a taxi or private-hire badge number: capitals, letters and digits only.",
     )
+    email_verified_at = models.DateTimeField(
+        "email address verified",
+        null=True,
+        blank=True,
+        help_text="When the holder followed a verification link (or joined by an invitation sent to it). "
+        "Certificates are emailed only to a verified address.",
+    )
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -62,6 +69,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     def get_full_name(self) -> str:
         return self.certificate_name

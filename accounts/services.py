@@ -6,15 +6,18 @@ from django.db import transaction
 
 from . import personal_data
 from .models import User
+from .names import normalise_name
 
 
 @transaction.atomic
 def user_create(*, email: str, password: str, certificate_name: str) -> User:
-    return User.objects.create_user(email=email, password=password, certificate_name=certificate_name.strip())
+    return User.objects.create_user(
+        email=email, password=password, certificate_name=normalise_name(certificate_name)
+    )
 
 
 def user_certificate_name_update(*, user: User, certificate_name: str) -> User:
-    user.certificate_name = certificate_name.strip()
+    user.certificate_name = normalise_name(certificate_name)
     user.save(update_fields=["certificate_name"])
     return user
 
@@ -52,3 +55,10 @@ def user_delete(*, user: User) -> None:
     if reasons:
         raise AccountDeletionRefused(reasons)
     user.delete()
+
+
+def user_email_mark_verified(*, user: User) -> bool:
+    """The address is the holder's (a verification link, or an invitation sent to it was accepted)."""
+    from .verification import user_email_mark_verified as mark
+
+    return mark(user=user)

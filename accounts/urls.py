@@ -1,13 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import login, views
 from .forms import EmailAuthenticationForm
 
 app_name = "accounts"
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("signup/sent/", views.signup_sent, name="signup_sent"),
+    path("verify-email/<str:token>/", views.verify_email, name="verify_email"),
+    path("verify-email/", views.verify_email_resend, name="verify_email_resend"),
     path("profile/", views.profile, name="profile"),
     path("profile/licence/", views.licence_number, name="licence"),
     path("profile/my-data.json", views.data_download, name="data_download"),
@@ -18,7 +21,7 @@ urlpatterns = [
 auth_urlpatterns = [
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(
+        login.LoginView.as_view(
             authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
         ),
         name="login",
@@ -36,7 +39,7 @@ auth_urlpatterns = [
     ),
     path(
         "accounts/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(success_url=reverse_lazy("password_reset_complete")),
+        login.PasswordResetConfirmView.as_view(success_url=reverse_lazy("password_reset_complete")),
         name="password_reset_confirm",
     ),
     path(

@@ -18,8 +18,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from . import personal_data, services
+from . import personal_data, services, sign_up
 from .forms import CertificateNameForm, DeleteAccountForm, LicenceNumberForm, SignUpForm
+from .models import User
+from .verification import send_sign_up_attempt_email, send_verification_email, user_from_verification_token
 
 RESET_RATE_PER_IP = "10/h"
 RESET_RATE_PER_ACCOUNT = "3/h"
@@ -34,20 +36,66 @@ def _safe_next(request: HttpRequest) -> str | None:
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
+    """A new address and one that already has an account get the same redirect to "check your email": the
+    new account is sent a verification link (which logs them in), the existing owner a note that someone
+    tried. Throttled per address and per client address."""
     if request.user.is_authenticated:
         return redirect("courses:dashboard")
-    form = SignUpForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and sign_up.limited(request):
+        response = render(request, "accounts/signup_limited.html", status=429)
+        response["Retry-After"] = "3600"
+        return response
+    form = SignUpForm(request.POST if request.method == "POST" else None, check_existing=False)
     if request.method == "POST" and form.is_valid():
-        user = services.user_create(
-            email=form.cleaned_data["email"],
-            password=form.cleaned_data["password1"],
-            certificate_name=form.cleaned_data["certificate_name"],
-        )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Your account has been created.")
-        return redirect(_safe_next(request) or "courses:dashboard")
+        sign_up.count(request, email=form.cleaned_data["email"])
+        existing = User.objects.filter(email__iexact=form.cleaned_data["email"]).first()
+        if existing is not None:
+            send_sign_up_attempt_email(user=existing)
+        else:
+            user = services.user_create(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                certificate_name=form.cleaned_data["certificate_name"],
+            )
+            send_verification_email(user=user)
+        return redirect("accounts:signup_sent")
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/signup.html", {"form": form, "next": _safe_next(request)}, status=status)
+
+
+@require_GET
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/signup_sent.html")
+
+
+@require_GET
+def verify_email(request: HttpRequest, token: str) -> HttpResponse:
+    user = user_from_verification_token(token)
+    if user is None:
+        return render(request, "accounts/verify_invalid.html", status=404)
+    if request.user.is_authenticated and request.user.pk != user.pk:
+        return render(request, "accounts/verify_invalid.html", status=404)
+    first_time = services.user_email_mark_verified(user=user)
+    if not request.user.is_authenticated and first_time:
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    if request.user.is_authenticated:
+        messages.success(request, f"Thank you: {user.email} is confirmed. Certificates will be sent to it.")
+        return redirect("courses:dashboard")
+    messages.success(request, f"{user.email} is already confirmed. Log in to continue.")
+    return redirect("login")
+
+
+@login_required
+@require_POST
+def verify_email_resend(request: HttpRequest) -> HttpResponse:
+    if request.user.email_verified:
+        return redirect("accounts:profile")
+    if sign_up.resend_limited(request):
+        messages.error(request, "We have sent several links already. Wait an hour, then ask again.")
+        return redirect("accounts:profile")
+    send_verification_email(user=request.user)
+    messages.success(request, f"We have sent a new link to {request.user.email}.")
+    return redirect("accounts:profile")
 
 
 @login_required

@@ -171,6 +171,7 @@ def seed_learners(prefix: str, count: int) -> list[dict]:
             email=f"{prefix}{n}@faults.invalid",
             password=hashed,
             certificate_name=f"Fault Learner {prefix.upper()} {n}",
+            email_verified_at=timezone.now(),  # as after following the sign-up link
         )
         pathway = pathways[n % len(pathways)]
         enrolment = Enrolment.objects.create(learner=user, course=course, pathway=pathway)

@@ -150,6 +150,14 @@ def certificate_sweep_pending(*, older_than: dt.timedelta | None = None) -> list
     ids += certificate_requeue_transient_failures(older_than=older_than)
     for certificate_id in ids:
         certificate_enqueue(certificate_id=certificate_id)
+    # Emails that waited for a verified address and whose queued message was lost (broker down).
+    waiting = list(
+        _waiting_for_email()
+        .filter(Q(enqueued_at__lt=cutoff) | Q(enqueued_at__isnull=True))
+        .values_list("pk", flat=True)[:500]
+    )
+    for certificate_id in waiting:
+        certificate_email_enqueue(certificate_id=certificate_id)
     return ids
 
 
@@ -213,15 +221,65 @@ def certificate_issue(*, certificate_id: int) -> Certificate:
             .get(pk=certificate_id)
         )
         if certificate.emailed_at is None and certificate.status != Certificate.Status.REVOKED:
-            if certificate.learner is not None:
+            if certificate.learner is None:
+                certificate.emailed_at = timezone.now()  # nobody to send it to
+            elif certificate.learner.email_verified_at is not None:
                 _send_certificate_email(certificate)
-            certificate.emailed_at = timezone.now()
+                certificate.emailed_at = timezone.now()
+            # Otherwise the email waits for the address to be verified (certificate_email_send).
         if certificate.status != Certificate.Status.REVOKED:
             certificate.status = Certificate.Status.ISSUED
             certificate.issued_at = certificate.issued_at or timezone.now()
             certificate.failure_reason = ""
         certificate.save(update_fields=["emailed_at", "status", "issued_at", "failure_reason"])
     return certificate
+
+
+def certificate_email_send(*, certificate_id: int) -> Certificate:
+    """Email an issued certificate whose email waited for the holder's address to be verified. Once: the
+    row lock and `emailed_at` make a second run, or a run racing certificate_issue, a no-op."""
+    with transaction.atomic():
+        certificate = (
+            Certificate.objects.select_for_update(of=("self",))
+            .select_related("learner")
+            .get(pk=certificate_id)
+        )
+        learner = certificate.learner
+        if (
+            certificate.emailed_at is None
+            and certificate.status == Certificate.Status.ISSUED
+            and learner is not None
+            and learner.email_verified_at is not None
+            and certificate.pdf
+        ):
+            _send_certificate_email(certificate)
+            certificate.emailed_at = timezone.now()
+            certificate.save(update_fields=["emailed_at"])
+    return certificate
+
+
+def _waiting_for_email():
+    return Certificate.objects.filter(
+        status=Certificate.Status.ISSUED,
+        emailed_at__isnull=True,
+        learner__isnull=False,
+        learner__email_verified_at__isnull=False,
+    ).exclude(pdf="")
+
+
+EMAIL_TASK = "certificates.tasks.certificate_email_task"
+
+
+def certificate_email_enqueue(*, certificate_id: int) -> bool:
+    return enqueue_or_leave_for_sweeper(model=Certificate, pk=certificate_id, task=EMAIL_TASK)
+
+
+def certificate_emails_send_waiting(*, learner) -> list[int]:
+    """The holder's address is now verified: queue (after commit) the certificate emails that waited."""
+    ids = list(_waiting_for_email().filter(learner=learner).values_list("pk", flat=True))
+    for certificate_id in ids:
+        transaction.on_commit(partial(certificate_email_enqueue, certificate_id=certificate_id))
+    return ids
 
 
 def _send_certificate_email(certificate: Certificate) -> None:

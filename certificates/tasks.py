@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import smtplib
+
 from celery import Task, shared_task
 
 from . import services
@@ -41,3 +43,15 @@ def certificate_files_sweep_task() -> None:
     from .repair import certificate_files_sweep_orphans
 
     certificate_files_sweep_orphans()
+
+
+@shared_task(
+    name="certificates.email",
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError, OSError),
+    retry_backoff=5,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=6,
+)
+def certificate_email_task(certificate_id: int) -> None:
+    services.certificate_email_send(certificate_id=certificate_id)

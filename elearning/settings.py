@@ -63,14 +63,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Framing and CSP headers next, outside everything that can answer early (a disallowed Host is a 400
+    # from CommonMiddleware), so every response carries them, error pages included.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out log-in into a clear page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -131,10 +133,14 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Failed log-ins (django-axes): locked for a while after too many, per IP address and per account.
+# Failed log-ins (django-axes): an account is locked for a while from the address that got its password
+# wrong too often (account and address together, so one person cannot lock out a shared connection or a
+# named account from elsewhere); any address is paused after LOGIN_FAILURES_PER_IP failures on any accounts
+# (accounts/login.py). A password reset lifts the account's locks.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_FAILURES_PER_IP = os.environ.get("LOGIN_FAILURES_PER_IP", "50/15m")
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "elearning.throttling.axes_username"
 AXES_RESET_ON_SUCCESS = True
@@ -240,11 +246,18 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-# Behind a reverse proxy, name the header that carries the visitor's address (e.g. HTTP_X_REAL_IP or
-# HTTP_X_FORWARDED_FOR), so rate limits count visitors, not the proxy.
-CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "REMOTE_ADDR")
-RATELIMIT_IP_META_KEY = "elearning.throttling.client_ip" if CLIENT_IP_HEADER != "REMOTE_ADDR" else None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (CLIENT_IP_HEADER, "REMOTE_ADDR")
+# The visitor's address (elearning/client_ip.py), for log-in lock-outs and rate limits alike. With no proxy
+# (TRUSTED_PROXY_HOPS=0) it is REMOTE_ADDR. Behind N proxies that each append to X-Forwarded-For (or the
+# header named by CLIENT_IP_HEADER), it is the N-th entry from the right; what the visitor wrote is ignored.
+_client_ip_header = os.environ.get("CLIENT_IP_HEADER", "").strip()
+if _client_ip_header == "REMOTE_ADDR":
+    _client_ip_header = ""
+CLIENT_IP_HEADER = _client_ip_header or "HTTP_X_FORWARDED_FOR"
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 1 if _client_ip_header else 0)
+if TRUSTED_PROXY_HOPS < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_HOPS must be 0 (no proxy) or the number of proxies in front.")
+RATELIMIT_IP_META_KEY = "elearning.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "elearning.client_ip.axes_client_ip"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
@@ -272,6 +285,13 @@ CERTIFICATE_SWEEP_AFTER_MINUTES = env_int("CERTIFICATE_SWEEP_AFTER_MINUTES", 5)
 CERTIFICATE_FAILED_REQUEUES = env_int("CERTIFICATE_FAILED_REQUEUES", 3)
 # Public verification look-ups allowed per IP address (django-ratelimit syntax).
 VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30/m")
+# Sign-ups (new and existing addresses alike) per client address and per email address typed.
+SIGN_UP_RATE_PER_IP = os.environ.get("SIGN_UP_RATE_PER_IP", "20/h")
+SIGN_UP_RATE_PER_EMAIL = os.environ.get("SIGN_UP_RATE_PER_EMAIL", "3/h")
+# Invitation links that do not work (unknown, forged or malformed tokens), per client address.
+INVITATION_LOOKUP_RATE = os.environ.get("INVITATION_LOOKUP_RATE", "30/10m")
+# How long an email verification link works.
+EMAIL_VERIFICATION_DAYS = env_int("EMAIL_VERIFICATION_DAYS", 7)
 # `make bench` only: a hello-world view on the same server, the ceiling the pages are compared with.
 BENCH_HELLO_WORLD = env_bool("BENCH_HELLO_WORLD", False)
 CERTIFICATE_SWEEP_EVERY_SECONDS = env_int("CERTIFICATE_SWEEP_EVERY_SECONDS", 60)

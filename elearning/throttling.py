@@ -1,15 +1,12 @@
-"""Client address for rate limits: from the proxy header named by CLIENT_IP_HEADER, else REMOTE_ADDR."""
+"""Helpers for django-axes and the rate limits. The client address itself is in elearning.client_ip."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest
 
+from elearning.client_ip import client_ip
 
-def client_ip(request: HttpRequest) -> str:
-    value = request.META.get(settings.CLIENT_IP_HEADER, "") or request.META.get("REMOTE_ADDR", "")
-    # X-Forwarded-For lists client, proxy1, proxy2...: the first entry is the visitor as our proxy saw it.
-    return value.split(",")[0].strip()
+__all__ = ["axes_username", "client_ip"]
 
 
 def axes_username(request: HttpRequest, credentials: dict | None = None) -> str | None:

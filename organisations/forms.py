@@ -99,6 +99,18 @@ class LicenceLookupForm(forms.Form):
 
 
 def parse_ids(values: list[str], *, limit: int) -> list[int]:
-    """Checkbox values to ids; anything that is not a number is dropped, and at most limit + 1 are kept so
-    the service can say "too many"."""
-    return [int(value) for value in values if value.isdigit()][: limit + 1]
+    """Checkbox values to ids; anything but a plain ASCII number of a database id's size is dropped ("²"
+    and 4,301 digits pass str.isdigit), and at most limit + 1 are kept so the service can say "too many"."""
+    ids = (parse_id(value) for value in values)
+    return [value for value in ids if value is not None][: limit + 1]
+
+
+MAX_ID = 2**63 - 1  # a bigint primary key
+
+
+def parse_id(value: object) -> int | None:
+    """One id from a form: ASCII digits only, no sign, no spaces, at most 19 digits, 1 to 2**63 - 1."""
+    if not isinstance(value, str) or not 0 < len(value) <= 19 or not value.isascii() or not value.isdigit():
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None

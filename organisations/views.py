@@ -8,6 +8,7 @@ from collections.abc import Callable
 from functools import wraps
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -19,6 +20,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.forms import SignUpForm
+from accounts.verification import send_verification_email
+from elearning.client_ip import client_ip
+from elearning.limits import limit_hit, limit_reached
 
 from . import selectors, services, spreadsheet
 from .context_processors import remember_manager_flag
@@ -33,6 +37,7 @@ from .forms import (
 from .models import CertificateExport, Invitation, Membership, Organisation
 
 PAGE_SIZE = 50
+LOOKUP_GROUP = "invitation-lookups"
 
 
 def manager_required(view: Callable) -> Callable:
@@ -355,20 +360,39 @@ def _joined(request: HttpRequest, invitation: Invitation) -> HttpResponse:
     return redirect("courses:dashboard")
 
 
+def _wrong_account(request: HttpRequest, invitation: Invitation) -> HttpResponse:
+    context = {"organisation": invitation.organisation}
+    return render(request, "organisations/join_wrong_account.html", context, status=403)
+
+
+def _lookup_limited(request: HttpRequest) -> HttpResponse:
+    response = render(request, "organisations/join_limited.html", status=429)
+    response["Retry-After"] = "600"
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest, token: str) -> HttpResponse:
+    ip = client_ip(request)
+    if limit_reached(request, group=LOOKUP_GROUP, value=ip, rate=settings.INVITATION_LOOKUP_RATE):
+        return _lookup_limited(request)
     try:
         invitation = selectors.invitation_from_token(token=token)
     except Invitation.DoesNotExist:
+        limit_hit(request, group=LOOKUP_GROUP, value=ip, rate=settings.INVITATION_LOOKUP_RATE)
         return render(request, "organisations/join_invalid.html", status=404)
     state = invitation.state()
     if state != "active":
         return _unusable(request, invitation, state)
     if request.user.is_authenticated:
+        if not services.invitation_is_for(invitation=invitation, user=request.user):
+            return _wrong_account(request, invitation)
         if request.method == "POST":
             try:
                 services.invitation_accept(invitation_id=invitation.pk, user=request.user)
             except services.InvitationUnusable as exc:
+                if exc.state == "another-address":
+                    return _wrong_account(request, invitation)
                 return _unusable(request, invitation, exc.state)
             return _joined(request, invitation)
         already = selectors.membership_for_user(organisation=invitation.organisation, user=request.user)
@@ -376,6 +400,17 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
             request, "organisations/join_confirm.html", {"invitation": invitation, "already_member": already}
         )
     form = SignUpForm(_posted(request), initial={"email": invitation.email})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and invitation.kind == Invitation.Kind.EMAIL
+        and form.cleaned_data["email"] != (invitation.email or "").lower()
+    ):
+        form.add_error(
+            "email",
+            "This invitation was sent to another email address. Sign up with the address it was sent to, "
+            f"or ask {invitation.organisation.name} to invite this one.",
+        )
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.invitation_accept_with_sign_up(
@@ -387,6 +422,8 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         except services.InvitationUnusable as exc:
             return _unusable(request, invitation, exc.state)
         login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+        if not membership.user.email_verified:  # a link invitation says nothing about the address
+            send_verification_email(user=membership.user)
         return _joined(request, invitation)
     return render(
         request,

@@ -111,9 +111,14 @@ class Question(PolymorphicModel):
     def field_name(self) -> str:
         return f"q{self.pk}"
 
+    # The attempt it is shown in (its public id): set by selectors.questions_with_choices(attempt=...).
+    option_salt: str = ""
+
     def option_value(self, choice: Choice) -> str:
-        """What the form sends for this option: opaque, so the page says nothing about which is right."""
-        return salted_hmac("quizzes.option", f"{self.pk}:{choice.key}").hexdigest()[:16]
+        """What the form sends for this option: opaque, so the page says nothing about which is right, and
+        different in every attempt (an HMAC of the attempt, question and option), so a submission captured
+        from one attempt names no option of another."""
+        return salted_hmac("quizzes.option", f"{self.option_salt}:{self.pk}:{choice.key}").hexdigest()[:16]
 
     def item_field(self, choice: Choice) -> str:
         """The form field for one item (ordering) or prompt (matching)."""

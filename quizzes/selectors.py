@@ -36,14 +36,20 @@ def question_ids_for_pathway(*, quiz: Quiz, pathway: Pathway) -> list[int]:
     )
 
 
-def questions_with_choices(*, question_ids: list[int]) -> list[tuple[Question, list[Choice]]]:
-    """The questions as their concrete types, in the given order, each with its choices.
+def questions_with_choices(
+    *, question_ids: list[int], attempt: Attempt | None = None
+) -> list[tuple[Question, list[Choice]]]:
+    """The questions as their concrete types, in the given order, each with its choices; given the attempt,
+    their option values are that attempt's own (Question.option_value).
 
     One query for the base rows, one per question type present, one for scenarios and one for all choices."""
     questions = {
         q.pk: q
         for q in Question.objects.filter(pk__in=question_ids, is_active=True).select_related("scenario")
     }
+    if attempt is not None:
+        for question in questions.values():
+            question.option_salt = str(attempt.public_id)
     choices: dict[int, list[Choice]] = defaultdict(list)
     for choice in Choice.objects.filter(question_id__in=list(questions)).order_by("order", "id"):
         choices[choice.question_id].append(choice)

@@ -73,7 +73,7 @@ def attempt_submit(*, attempt: Attempt, data: Any) -> SubmitResult:
         )
         if locked.submitted_at is not None:
             raise AttemptNotAllowed("This attempt has already been submitted.")
-        questions = selectors.questions_with_choices(question_ids=locked.question_ids)
+        questions = selectors.questions_with_choices(question_ids=locked.question_ids, attempt=locked)
         # A frozen question gone (retired, deleted, retyped) or the content changed since it was opened:
         # never grade out of a different total, nor against questions the learner was not shown.
         found = [question.pk for question, _ in questions]

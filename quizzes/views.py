@@ -39,7 +39,7 @@ def _render_quiz(
     status: int = 200,
     changed: bool = False,
 ) -> HttpResponse:
-    questions = selectors.questions_with_choices(question_ids=attempt.question_ids)
+    questions = selectors.questions_with_choices(question_ids=attempt.question_ids, attempt=attempt)
     history = list(selectors.attempt_history(enrolment=attempt.enrolment, quiz=attempt.quiz))
     errors = errors or {}
     items = [

@@ -295,10 +295,18 @@ def _join_from_email_invitation(invitation: Invitation, user) -> Membership:
     return placeholder
 
 
+def invitation_is_for(*, invitation: Invitation, user) -> bool:
+    """A link invitation is for anyone; an emailed one only for an account with the address it was sent to."""
+    if invitation.kind != Invitation.Kind.EMAIL:
+        return True
+    return (user.email or "").strip().lower() == (invitation.email or "").strip().lower()
+
+
 def invitation_accept(*, invitation_id: int, user) -> Membership:
     """Join the organisation and, when the invitation names a pathway, enrol on it (unless the learner
     already holds a valid certificate for that course). Raises InvitationUnusable and changes nothing when
-    the invitation has expired, been revoked or been used."""
+    the invitation has expired, been revoked or been used, or ("another-address") when an emailed invitation
+    is used by an account with another address."""
     with transaction.atomic():
         invitation = (
             Invitation.objects.select_for_update(of=("self",))
@@ -309,7 +317,11 @@ def invitation_accept(*, invitation_id: int, user) -> Membership:
         if state != "active":
             raise InvitationUnusable(state)
         if invitation.kind == Invitation.Kind.EMAIL:
+            if not invitation_is_for(invitation=invitation, user=user):
+                raise InvitationUnusable("another-address")
             membership = _join_from_email_invitation(invitation, user)
+            # The invitation reached this address, so the address is the account holder's.
+            account_services.user_email_mark_verified(user=user)
         else:
             membership = membership_add(organisation=invitation.organisation, user=user)
         invitation.uses += 1

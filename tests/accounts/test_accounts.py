@@ -1,11 +1,13 @@
 """Sign-up, log-in, log-out, password reset by email and the certificate name page."""
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
 
 from accounts.models import User
+from tests.certificates.helpers import sent_messages
 from tests.elearning.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,15 +20,25 @@ GOOD = {
 }
 
 
-def test_sign_up_creates_the_account_and_logs_in(client):
+def test_sign_up_creates_the_account_and_the_emailed_link_logs_in(client):
+    # Changed with issue 15: sign-up no longer logs in at once (an address that already has an account must
+    # get the same answer); the verification link in the email logs the new holder in.
     response = client.post(reverse("accounts:signup"), GOOD)
     assert response.status_code == 302
-    assert response["Location"] == reverse("courses:dashboard")
+    assert response["Location"] == reverse("accounts:signup_sent")
     user = User.objects.get()
     assert user.email == "driver@example.com"
     assert user.certificate_name == "Zoë Ångström"
     assert user.check_password(GOOD["password1"])
+    assert user.email_verified_at is None
+    (message,) = sent_messages()
+    body = message.get_payload(decode=True).decode()
+    link = re.search(r"https?://\S+/accounts/verify-email/\S+/", body).group(0)
+    followed = client.get(urlsplit(link).path)
+    assert followed.status_code == 302 and followed["Location"] == reverse("courses:dashboard")
     assert client.get(reverse("courses:dashboard")).status_code == 200
+    user.refresh_from_db()
+    assert user.email_verified_at is not None
 
 
 @pytest.mark.parametrize(
@@ -48,12 +60,14 @@ def test_sign_up_errors_are_shown_in_place_and_nothing_is_created(client, change
     assert User.objects.count() == 0
 
 
-def test_sign_up_refuses_an_email_already_used_whatever_the_case(client):
+def test_sign_up_with_an_email_already_used_whatever_the_case_changes_nothing(client):
+    # Changed with issue 15: the same redirect as a new address, and the owner is told by email.
     UserFactory(email="driver@example.com")
     response = client.post(reverse("accounts:signup"), GOOD)
-    assert response.status_code == 400
-    assert "already exists" in response.content.decode()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:signup_sent")
     assert User.objects.count() == 1
+    assert "_auth_user_id" not in client.session
 
 
 def test_log_in_with_email_and_log_out(client, user, password):

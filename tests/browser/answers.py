@@ -13,7 +13,7 @@ def open_attempt(email: str) -> Attempt:
 def fill_quiz(page, email: str, *, right: bool) -> None:
     page.wait_for_selector("form button[type=submit]")
     attempt = open_attempt(email)
-    for question, choices in questions_with_choices(question_ids=attempt.question_ids):
+    for question, choices in questions_with_choices(question_ids=attempt.question_ids, attempt=attempt):
         name = question.field_name
         kind = question.type_name
         if kind == "single":

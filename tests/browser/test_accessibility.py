@@ -165,7 +165,7 @@ def test_a_quiz_can_be_done_with_the_keyboard_alone(page, base_url, real_course,
 
     wanted: dict[str, str] = {}  # element id -> action
     radio_groups: dict[str, list[str]] = {}
-    for question, choices in questions_with_choices(question_ids=attempt.question_ids):
+    for question, choices in questions_with_choices(question_ids=attempt.question_ids, attempt=attempt):
         ids = (
             [el.get_attribute("id") for el in page.locator(f"[name='{question.field_name}']").all()]
             if question.type_name in ("single", "multiple")

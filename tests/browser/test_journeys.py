@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -12,6 +13,7 @@ from pypdf import PdfReader
 
 from certificates.models import Certificate
 from courses.models import Pathway, Unit
+from tests.certificates.helpers import sent_messages
 
 from .answers import fill_quiz
 from .conftest import no_sideways_scroll, screenshot
@@ -28,6 +30,12 @@ def sign_up(page, base_url: str, email: str, name: str) -> None:
     page.get_by_label("Password", exact=True).fill("a-long-pass-phrase-9")
     page.get_by_label("Password confirmation").fill("a-long-pass-phrase-9")
     page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    # The verification link in the email confirms the address and logs the new learner in.
+    message = next(m for m in sent_messages() if m["To"] == email and "Confirm" in m["Subject"])
+    body = message.get_payload(decode=True).decode()
+    link = re.search(r"https?://\S+/accounts/verify-email/\S+/", body).group(0)
+    page.goto(base_url + urlsplit(link).path)
     expect(page.get_by_role("heading", name="Your courses")).to_be_visible()
 
 

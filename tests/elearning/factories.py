@@ -1,4 +1,5 @@
 import factory
+from django.utils import timezone
 
 from accounts.models import User
 
@@ -10,6 +11,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"learner{n}@example.com")
     certificate_name = factory.Faker("name")
+    # An established account: its address was verified (tests of unverified ones pass None).
+    email_verified_at = factory.LazyFunction(timezone.now)
     password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery-1")
 
     @factory.post_generation

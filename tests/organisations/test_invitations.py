@@ -211,11 +211,13 @@ def test_an_email_invitation_works_once(client, emailed, organisation, course):
     assert not Membership.objects.filter(user=other).exists()
 
 
-def test_an_email_invitation_accepted_with_another_account_takes_that_address(emailed, organisation, user):
-    services.invitation_accept(invitation_id=emailed.pk, user=user)
-    membership = Membership.objects.get(organisation=organisation, user=user)
-    assert membership.email == user.email
-    assert not Membership.objects.filter(organisation=organisation, email="new.driver@example.com").exists()
+def test_an_email_invitation_cannot_be_accepted_with_another_account(emailed, organisation, user):
+    # Changed with issue 15: this used to let any account take the invited person's place.
+    with pytest.raises(services.InvitationUnusable) as refused:
+        services.invitation_accept(invitation_id=emailed.pk, user=user)
+    assert refused.value.state == "another-address"
+    assert not Membership.objects.filter(organisation=organisation, user=user).exists()
+    assert Membership.objects.filter(organisation=organisation, email="new.driver@example.com").exists()
 
 
 def test_withdrawing_an_email_invitation_removes_the_invited_row(emailed, organisation, client):

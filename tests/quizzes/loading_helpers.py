@@ -50,5 +50,6 @@ def take_and_submit(pathway_slug: str, unit_slug: str, *, right: bool = True):
     enrolment = course_services.enrolment_create(learner=UserFactory(), pathway=pathway)
     quiz = Quiz.objects.get(unit__slug=unit_slug)
     attempt = services.attempt_start(enrolment=enrolment, quiz=quiz)
-    data = quiz_data(selectors.questions_with_choices(question_ids=attempt.question_ids), right=right)
+    questions = selectors.questions_with_choices(question_ids=attempt.question_ids, attempt=attempt)
+    data = quiz_data(questions, right=right)
     return services.attempt_submit(attempt=attempt, data=data).attempt

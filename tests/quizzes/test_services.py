@@ -44,7 +44,7 @@ def submit(attempt, *, right_count: int):
     """Submit with the first `right_count` questions answered right and the rest wrong."""
     data: dict = {}
     for n, (question, choices) in enumerate(
-        selectors.questions_with_choices(question_ids=attempt.question_ids)
+        selectors.questions_with_choices(question_ids=attempt.question_ids, attempt=attempt)
     ):
         data.update(answer_data(question, choices, right=n < right_count))
     return services.attempt_submit(attempt=attempt, data=data)
@@ -90,7 +90,7 @@ def test_score_and_pass_mark(quiz, enrolment, pass_mark, right_count, score, pas
 
 def test_partial_credit_rounds_to_a_whole_per_cent(quiz, enrolment):
     attempt = services.attempt_start(enrolment=enrolment, quiz=quiz)
-    questions = selectors.questions_with_choices(question_ids=attempt.question_ids)
+    questions = selectors.questions_with_choices(question_ids=attempt.question_ids, attempt=attempt)
     data = quiz_data(questions)
     multiple, choices = questions[1]
     # 1 of 2 right options picked, no wrong one: half a mark, (3 + 0.5) / 4 = 87.5 %.
@@ -125,7 +125,7 @@ def test_answers_keep_a_snapshot_of_what_was_shown(quiz, enrolment):
 
 def test_missing_answers_come_back_as_errors_and_write_nothing(quiz, enrolment):
     attempt = services.attempt_start(enrolment=enrolment, quiz=quiz)
-    questions = selectors.questions_with_choices(question_ids=attempt.question_ids)
+    questions = selectors.questions_with_choices(question_ids=attempt.question_ids, attempt=attempt)
     single, choices = questions[0]
 
     result = services.attempt_submit(attempt=attempt, data=answer_data(single, choices))
@@ -169,7 +169,7 @@ def test_limit_refuses_a_new_attempt_but_not_the_open_one(quiz, enrolment):
 def test_question_retired_during_an_attempt_voids_the_attempt(quiz, enrolment):
     """Issue 14 (defect 7): grading on the questions that are left would be a score out of another total."""
     attempt = services.attempt_start(enrolment=enrolment, quiz=quiz)
-    data = quiz_data(selectors.questions_with_choices(question_ids=attempt.question_ids))
+    data = quiz_data(selectors.questions_with_choices(question_ids=attempt.question_ids, attempt=attempt))
     quiz.questions.filter(key="matching").update(is_active=False)
 
     result = services.attempt_submit(attempt=attempt, data=data)

@@ -37,7 +37,7 @@ def open_attempt(enrolment, unit_slug: str = "signs") -> Attempt:
 
 
 def questions_of(attempt) -> list[tuple[Question, list[Choice]]]:
-    return selectors.questions_with_choices(question_ids=attempt.question_ids)
+    return selectors.questions_with_choices(question_ids=attempt.question_ids, attempt=attempt)
 
 
 def question_of(attempt, kind) -> tuple[Question, list[Choice]]:

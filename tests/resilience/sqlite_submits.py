@@ -70,7 +70,7 @@ def main(threads: int, rounds: int) -> dict:
             record(
                 client.post(
                     reverse("quizzes:submit", kwargs={"public_id": attempt.public_id}),
-                    correct_answers(attempt.question_ids),
+                    correct_answers(attempt.question_ids, attempt),
                 )
             )
 

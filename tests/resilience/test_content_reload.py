@@ -98,7 +98,7 @@ def test_a_quiz_open_across_a_reload_is_voided_with_a_clear_message(content, use
     client.force_login(user)
     _enrolment(user)
     attempt = _open_quiz(client)
-    answers = correct_answers(attempt.question_ids)  # what the learner's page would post
+    answers = correct_answers(attempt.question_ids, attempt)  # what the learner's page would post
     before = len(attempt.question_ids)
 
     if change == "question removed":
@@ -123,7 +123,7 @@ def test_a_quiz_open_across_a_reload_is_voided_with_a_clear_message(content, use
     assert len(fresh.question_ids) == expected
     # The fresh attempt is graded normally, on every question it shows.
     response = client.post(
-        reverse("quizzes:submit", kwargs={"public_id": fresh.public_id}), correct_answers(fresh.question_ids)
+        reverse("quizzes:submit", kwargs={"public_id": fresh.public_id}), correct_answers(fresh.question_ids, fresh)
     )
     assert response.status_code == 302
     fresh.refresh_from_db()
@@ -138,7 +138,7 @@ def test_an_unchanged_quiz_is_graded_on_all_its_questions(content, user, client)
     load_courses(content)  # nothing changed in the files: no new version
     response = client.post(
         reverse("quizzes:submit", kwargs={"public_id": attempt.public_id}),
-        correct_answers(attempt.question_ids),
+        correct_answers(attempt.question_ids, attempt),
     )
     assert response.status_code == 302
     attempt.refresh_from_db()

@@ -95,7 +95,7 @@ def test_redis_down_costs_no_page_and_no_certificate(
     with broker_unreachable():  # Redis is the broker too in production
         submit = during.post(
             reverse("quizzes:submit", kwargs={"public_id": attempt.public_id}),
-            correct_answers(attempt.question_ids),
+            correct_answers(attempt.question_ids, attempt),
         )
     statuses.append(("quiz submit", submit.status_code))
     assert submit.status_code == 302

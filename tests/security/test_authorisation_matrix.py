@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
+from accounts.verification import verification_token
 from certificates import services as certificate_services
 from certificates.models import Certificate
 from courses import services as course_services
@@ -90,6 +91,20 @@ def rows(w) -> dict[str, tuple[str, str, dict, tuple]]:
     return {
         "home": ("get", reverse("home"), {}, (200, 200, 200, 200)),
         "accounts:signup": ("get", reverse("accounts:signup"), {}, (200, 302, 302, 302)),
+        "accounts:signup_sent": ("get", reverse("accounts:signup_sent"), {}, (200, 200, 200, 200)),
+        # A link made for the learner: it logs nobody else in and confirms nobody else's address.
+        "accounts:verify_email": (
+            "get",
+            reverse("accounts:verify_email", args=[verification_token(w.users["learner"])]),
+            {},
+            (LOGIN, 302, 404, 404),
+        ),
+        "accounts:verify_email_resend": (
+            "post",
+            reverse("accounts:verify_email_resend"),
+            {},
+            (LOGIN, 302, 302, 302),
+        ),
         "accounts:profile": ("get", reverse("accounts:profile"), {}, (LOGIN, 200, 200, 200)),
         "accounts:licence": (
             "post",

@@ -1,0 +1,60 @@
+"""Log-in with lock-outs that fit shared connections, and a password reset that lifts them.
+
+django-axes locks an account *from one address* after AXES_FAILURE_LIMIT failures (AXES_LOCKOUT_PARAMETERS
+[["username", "ip_address"]]): one person's wrong passwords in a staff room no longer lock their colleagues
+out, and nobody can lock a named account from elsewhere. Axes allows only one limit for all its parameters,
+so the higher ceiling per address (someone trying many accounts from one connection) is counted here with
+the rate limiter: LOGIN_FAILURES_PER_IP failed log-ins from one address, whatever the accounts."""
+
+from __future__ import annotations
+
+from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from elearning.client_ip import client_ip
+from elearning.limits import limit_hit, limit_reached
+
+FAILURES_GROUP = "login-failures-ip"
+
+
+def _locked_page(request: HttpRequest) -> HttpResponse:
+    return render(request, settings.AXES_LOCKOUT_TEMPLATE, status=settings.AXES_HTTP_RESPONSE_CODE)
+
+
+class LoginView(auth_views.LoginView):
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if limit_reached(
+            request, group=FAILURES_GROUP, value=client_ip(request), rate=settings.LOGIN_FAILURES_PER_IP
+        ):
+            return _locked_page(request)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form) -> HttpResponse:
+        request = self.request
+        failures = getattr(request, "axes_failures_since_start", None)
+        if failures:  # axes counted a wrong password (not an empty form)
+            limit_hit(
+                request, group=FAILURES_GROUP, value=client_ip(request), rate=settings.LOGIN_FAILURES_PER_IP
+            )
+            left = settings.AXES_FAILURE_LIMIT - failures
+            if left > 0:
+                minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+                form.add_error(
+                    None,
+                    f"You have {left} more {'try' if left == 1 else 'tries'} with this email address before "
+                    f"logging in is paused for {minutes} minutes. If you have forgotten your password, "
+                    "reset it instead.",
+                )
+        return super().form_invalid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's view; a new password also lifts the account's log-in lock-outs, from every address."""
+
+    def form_valid(self, form) -> HttpResponse:
+        response = super().form_valid(form)
+        axes_reset(username=form.user.email.strip().lower())
+        return response
