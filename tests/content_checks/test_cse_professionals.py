@@ -214,6 +214,25 @@ def test_each_pathways_role_section_on_signs_reads_all_11_signs(course, pathway_
     assert not missing
 
 
+SHARED_RUN_WORDS = 8
+MAX_SHARED_SHARE = 0.2
+
+
+@pytest.mark.parametrize("unit_slug", list(QUESTIONS_DRAWN))
+def test_taxi_and_hotel_role_sections_are_not_the_same_text(course, unit_slug):
+    """Each job sees a different part of a child's life: no more than a fifth of the hotel section's 8-word
+    runs may also be in the taxi section."""
+
+    def runs(text: str) -> set[tuple[str, ...]]:
+        words = WORD.findall(text.lower())
+        return {tuple(words[i : i + SHARED_RUN_WORDS]) for i in range(len(words) - SHARED_RUN_WORDS + 1)}
+
+    taxi = runs(_role_text(course, unit_slug, "taxi-drivers"))
+    hotel = runs(_role_text(course, unit_slug, "hotel-staff"))
+    assert hotel and taxi
+    assert len(taxi & hotel) <= MAX_SHARED_SHARE * len(hotel)
+
+
 def test_the_taxi_reading_of_who_is_paying_is_from_the_drivers_seat(course):
     text = " ".join(_role_text(course, "spotting-the-signs", "taxi-drivers").split())
     assert "a parent, a school or the council is normal" in text
