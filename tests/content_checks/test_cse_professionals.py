@@ -216,6 +216,14 @@ def test_each_pathways_role_section_on_signs_reads_all_11_signs(course, pathway_
 
 SHARED_RUN_WORDS = 8
 MAX_SHARED_SHARE = 0.2
+# Wording every role must share: the signs, copied exactly, and the routes and their Cardiff label.
+COMMON_WORDING = [
+    *SIGNS,
+    "(Cardiff's Multi-Agency Safeguarding Hub; outside Cardiff, your own council's children's services)",
+    "if you think a child is in immediate danger",
+    "if you think any child is in immediate danger, always call **999**",
+    "if you suspect a child is being exploited, you can talk to the police on **101** or call",
+]
 
 
 @pytest.mark.parametrize("unit_slug", list(QUESTIONS_DRAWN))
@@ -227,8 +235,14 @@ def test_taxi_and_hotel_role_sections_are_not_the_same_text(course, unit_slug):
         words = WORD.findall(text.lower())
         return {tuple(words[i : i + SHARED_RUN_WORDS]) for i in range(len(words) - SHARED_RUN_WORDS + 1)}
 
-    taxi = runs(_role_text(course, unit_slug, "taxi-drivers"))
-    hotel = runs(_role_text(course, unit_slug, "hotel-staff"))
+    def role_text(pathway_slug: str) -> str:
+        text = " ".join(_role_text(course, unit_slug, pathway_slug).replace("\u2019", "'").split())
+        for wording in COMMON_WORDING:
+            text = re.sub(re.escape(wording), " / ", text, flags=re.IGNORECASE)
+        return text
+
+    taxi = runs(role_text("taxi-drivers"))
+    hotel = runs(role_text("hotel-staff"))
     assert hotel and taxi
     assert len(taxi & hotel) <= MAX_SHARED_SHARE * len(hotel)
 
