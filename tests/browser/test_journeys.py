@@ -62,6 +62,8 @@ def test_pathway_journey(page, base_url, real_course, celery_worker, settings, p
         if index == 2 and pathway_slug == "taxi-drivers":
             screenshot(page, "unit-page-360")
         page.get_by_role("link", name="Take the quiz").click()
+        # Wait for the quiz page itself: with 10 or more questions it can still be loading here.
+        expect(page.get_by_role("button", name="Submit answers")).to_be_visible()
         no_sideways_scroll(page)
         if index == 0:
             # Fail once, read the feedback, look at the unit again, then retake.

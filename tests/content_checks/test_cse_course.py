@@ -242,7 +242,8 @@ def test_course_has_the_five_pathways_and_seven_units_in_order(course):
     for item in course.units.all():
         assert 2 <= len(item.outcomes) <= 4, item.slug
         assert item.blocks.exists(), item.slug
-    assert 45 <= sum(u.minutes for u in course.units.all()) <= 75
+    # Minutes are checked against each unit's word count in test_cse_professionals.py (issue 16).
+    assert all(u.minutes >= 1 for u in course.units.all())
 
 
 @pytest.mark.parametrize("pathway_slug", list(PATHWAYS))
