@@ -249,8 +249,13 @@ def test_taxi_and_hotel_role_sections_are_not_the_same_text(course, unit_slug):
 
 def test_the_taxi_reading_of_who_is_paying_is_from_the_drivers_seat(course):
     text = " ".join(_role_text(course, "spotting-the-signs", "taxi-drivers").split())
-    assert "a parent, a school or the council is normal" in text
-    assert "adult the child doesn't seem to know paying" in text
+    # The guide's sign is not narrowed to strangers (review-16 item 1): a known booking by a parent or carer is
+    # not, on its own, the sign, but an adult who is not their parent or carer paying is, even one the child knows.
+    assert "is not, on its own, this sign" in text
+    assert "an adult who is not their parent or carer pays" in text
+    assert "even one the child seems to know" in text
+    assert "is normal" not in text
+    assert "doesn't seem to know paying" not in text
 
 
 @pytest.mark.parametrize(
