@@ -300,8 +300,11 @@ def test_peer_group_exploitation_is_taught_to_everyone_in_the_guides_words(cours
 
 def test_the_meeting_is_for_a_family_that_needs_a_social_worker(course):
     text = unit_text(seen_by_every_pathway(unit(course, "what-happens-next")))
-    assert "Not every worry leads to a meeting" in text
+    # The guide ties the meeting to a family that needs a social worker; it says nothing about which reports lead
+    # to one, so the course makes no such claim either (review-16 item 7).
     assert "needs a social worker" in text
+    assert "Not every worry leads to a meeting" not in text
+    assert "result of every report" not in text
     ordering = Question.objects.get(quiz__unit__slug="what-happens-next", key="meeting-order-family")
     assert _question_pathways(ordering) == PARENT_PATHWAYS
 
