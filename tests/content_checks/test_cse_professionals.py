@@ -66,6 +66,9 @@ LABEL_WINDOW = 160
 # and in a multiple-answer question the right and wrong options' average lengths differ at most this much.
 LONGEST_RIGHT_RATIO = 1.2
 MULTIPLE_MEAN_RATIO = 1.25
+# In no quiz may the right option be the single longest in more than this share of single-answer questions
+# (chance with four options is about a quarter; review-16 item 10 found 61 of 96).
+LONGEST_RIGHT_SHARE = 0.35
 
 
 @pytest.fixture(scope="module")
@@ -345,6 +348,23 @@ def test_the_right_option_is_never_given_away_by_its_length(course):
             if max(mean_right, mean_wrong) > MULTIPLE_MEAN_RATIO * min(mean_right, mean_wrong):
                 cued.append(f"{question.quiz.unit.slug}/{question.key}: {mean_right:.0f} vs {mean_wrong:.0f}")
     assert not cued
+
+
+def test_the_right_option_is_not_usually_the_longest(course):
+    per_quiz: dict[str, list[bool]] = {}
+    for question in _questions(course):
+        if question.type_name != "single":
+            continue
+        right = [len(c.text) for c in question.choices.all() if c.is_correct]
+        wrong = [len(c.text) for c in question.choices.all() if not c.is_correct]
+        per_quiz.setdefault(question.quiz.unit.slug, []).append(right[0] > max(wrong))
+    assert per_quiz
+    too_often = {
+        slug: f"{sum(hits)} of {len(hits)}"
+        for slug, hits in per_quiz.items()
+        if sum(hits) > LONGEST_RIGHT_SHARE * len(hits)
+    }
+    assert not too_often
 
 
 def test_feedback_never_says_not_quite(course):
