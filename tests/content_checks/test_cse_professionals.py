@@ -252,8 +252,8 @@ def test_taxi_and_hotel_role_sections_are_not_the_same_text(course, unit_slug):
 
 def test_the_taxi_reading_of_who_is_paying_is_from_the_drivers_seat(course):
     text = " ".join(_role_text(course, "spotting-the-signs", "taxi-drivers").split())
-    # The guide's sign is not narrowed to strangers (review-16 item 1): a known booking by a parent or carer is
-    # not, on its own, the sign, but an adult who is not their parent or carer paying is, even one the child knows.
+    # The guide's sign is not narrowed to strangers (review-16 item 1): a known booking by a parent or carer
+    # is not, on its own, the sign; an adult who is not their parent or carer paying is, even one they know.
     assert "is not, on its own, this sign" in text
     assert "an adult who is not their parent or carer pays" in text
     assert "even one the child seems to know" in text
@@ -303,8 +303,8 @@ def test_peer_group_exploitation_is_taught_to_everyone_in_the_guides_words(cours
 
 def test_the_meeting_is_for_a_family_that_needs_a_social_worker(course):
     text = unit_text(seen_by_every_pathway(unit(course, "what-happens-next")))
-    # The guide ties the meeting to a family that needs a social worker; it says nothing about which reports lead
-    # to one, so the course makes no such claim either (review-16 item 7).
+    # The guide ties the meeting to a family that needs a social worker; it says nothing about which reports
+    # lead to one, so the course makes no such claim either (review-16 item 7).
     assert "needs a social worker" in text
     assert "Not every worry leads to a meeting" not in text
     assert "result of every report" not in text
