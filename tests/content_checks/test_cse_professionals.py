@@ -266,7 +266,7 @@ def test_the_taxi_reading_of_who_is_paying_is_from_the_drivers_seat(course):
     [
         ("taxi-drivers", "journey note"),
         ("hotel-staff", "shift note"),
-        ("foster-carers", "daily record"),
+        ("foster-carers", "record your fostering service asks you to keep"),
         ("school-staff", "record of concern"),
     ],
 )
