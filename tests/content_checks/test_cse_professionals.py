@@ -403,13 +403,14 @@ def test_every_unit_page_has_a_lasting_if_this_affects_you_link(course):
         assert blocks, item.slug
         assert "../support-and-resources/" in blocks[0].body
         body = " ".join(blocks[0].body.split())
-        assert "116000" in body and "under 18" in body
+        assert "116000" in body and "young person yourself" in body
 
 
 def test_under_18_staff_are_told_say_something_is_for_them(course):
     text = unit_text(seen_by_every_pathway(unit(course, "support-and-resources")))
     assert "apprentices" in " ".join(text.split()) and "116000" in text
-    assert "under 18" in " ".join(course.content_note.split())
+    # The guide gives Say Something no age limit: "for children and young people" (review-16 item 15).
+    assert "young person yourself" in " ".join(course.content_note.split())
 
 
 # Honest minutes ---------------------------------------------------------------------------------------
