@@ -66,6 +66,9 @@ LABEL_WINDOW = 160
 # and in a multiple-answer question the right and wrong options' average lengths differ at most this much.
 LONGEST_RIGHT_RATIO = 1.2
 MULTIPLE_MEAN_RATIO = 1.25
+# In no quiz may the right option be the single longest in more than this share of single-answer questions
+# (chance with four options is about a quarter; review-16 item 10 found 61 of 96).
+LONGEST_RIGHT_SHARE = 0.35
 
 
 @pytest.fixture(scope="module")
@@ -249,8 +252,13 @@ def test_taxi_and_hotel_role_sections_are_not_the_same_text(course, unit_slug):
 
 def test_the_taxi_reading_of_who_is_paying_is_from_the_drivers_seat(course):
     text = " ".join(_role_text(course, "spotting-the-signs", "taxi-drivers").split())
-    assert "a parent, a school or the council is normal" in text
-    assert "adult the child doesn't seem to know paying" in text
+    # The guide's sign is not narrowed to strangers (review-16 item 1): a known booking by a parent or carer
+    # is not, on its own, the sign; an adult who is not their parent or carer paying is, even one they know.
+    assert "is not, on its own, this sign" in text
+    assert "an adult who is not their parent or carer pays" in text
+    assert "even one the child seems to know" in text
+    assert "is normal" not in text
+    assert "doesn't seem to know paying" not in text
 
 
 @pytest.mark.parametrize(
@@ -258,7 +266,7 @@ def test_the_taxi_reading_of_who_is_paying_is_from_the_drivers_seat(course):
     [
         ("taxi-drivers", "journey note"),
         ("hotel-staff", "shift note"),
-        ("foster-carers", "daily record"),
+        ("foster-carers", "record your fostering service asks you to keep"),
         ("school-staff", "record of concern"),
     ],
 )
@@ -295,8 +303,11 @@ def test_peer_group_exploitation_is_taught_to_everyone_in_the_guides_words(cours
 
 def test_the_meeting_is_for_a_family_that_needs_a_social_worker(course):
     text = unit_text(seen_by_every_pathway(unit(course, "what-happens-next")))
-    assert "Not every worry leads to a meeting" in text
+    # The guide ties the meeting to a family that needs a social worker; it says nothing about which reports
+    # lead to one, so the course makes no such claim either (review-16 item 7).
     assert "needs a social worker" in text
+    assert "Not every worry leads to a meeting" not in text
+    assert "result of every report" not in text
     ordering = Question.objects.get(quiz__unit__slug="what-happens-next", key="meeting-order-family")
     assert _question_pathways(ordering) == PARENT_PATHWAYS
 
@@ -339,6 +350,23 @@ def test_the_right_option_is_never_given_away_by_its_length(course):
     assert not cued
 
 
+def test_the_right_option_is_not_usually_the_longest(course):
+    per_quiz: dict[str, list[bool]] = {}
+    for question in _questions(course):
+        if question.type_name != "single":
+            continue
+        right = [len(c.text) for c in question.choices.all() if c.is_correct]
+        wrong = [len(c.text) for c in question.choices.all() if not c.is_correct]
+        per_quiz.setdefault(question.quiz.unit.slug, []).append(right[0] > max(wrong))
+    assert per_quiz
+    too_often = {
+        slug: f"{sum(hits)} of {len(hits)}"
+        for slug, hits in per_quiz.items()
+        if sum(hits) > LONGEST_RIGHT_SHARE * len(hits)
+    }
+    assert not too_often
+
+
 def test_feedback_never_says_not_quite(course):
     soft = Choice.objects.filter(question__quiz__unit__course=course, feedback__icontains="not quite")
     assert not [f"{c.question.key}/{c.key}" for c in soft]
@@ -375,13 +403,14 @@ def test_every_unit_page_has_a_lasting_if_this_affects_you_link(course):
         assert blocks, item.slug
         assert "../support-and-resources/" in blocks[0].body
         body = " ".join(blocks[0].body.split())
-        assert "116000" in body and "under 18" in body
+        assert "116000" in body and "young person yourself" in body
 
 
 def test_under_18_staff_are_told_say_something_is_for_them(course):
     text = unit_text(seen_by_every_pathway(unit(course, "support-and-resources")))
     assert "apprentices" in " ".join(text.split()) and "116000" in text
-    assert "under 18" in " ".join(course.content_note.split())
+    # The guide gives Say Something no age limit: "for children and young people" (review-16 item 15).
+    assert "young person yourself" in " ".join(course.content_note.split())
 
 
 # Honest minutes ---------------------------------------------------------------------------------------
