@@ -123,7 +123,8 @@ def test_a_quiz_open_across_a_reload_is_voided_with_a_clear_message(content, use
     assert len(fresh.question_ids) == expected
     # The fresh attempt is graded normally, on every question it shows.
     response = client.post(
-        reverse("quizzes:submit", kwargs={"public_id": fresh.public_id}), correct_answers(fresh.question_ids, fresh)
+        reverse("quizzes:submit", kwargs={"public_id": fresh.public_id}),
+        correct_answers(fresh.question_ids, fresh),
     )
     assert response.status_code == 302
     fresh.refresh_from_db()
