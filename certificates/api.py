@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from courses.models import Enrolment
 
 from . import repair, selectors, services
+from .hooks import EmailSection, register_email_sections  # noqa: F401 - for other apps
 from .models import Certificate
 
 # For type hints and status values only (`Certificate.Status.ISSUED`); rows come from the functions below.

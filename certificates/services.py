@@ -22,6 +22,7 @@ from courses.models import Enrolment
 from elearning.outbox import enqueue_or_leave_for_sweeper
 
 from . import repair
+from .hooks import email_sections
 from .links import verification_url
 from .models import Certificate, Revocation
 
@@ -287,6 +288,8 @@ def _send_certificate_email(certificate: Certificate) -> None:
         "certificate": certificate,
         "verify_url": verification_url(certificate),
         "site_url": settings.SITE_URL,
+        # Other apps' parts (organisations: the learner's local contacts), after the guide's 999 line.
+        "extra_sections": email_sections(learner=certificate.learner),
     }
     message = EmailMultiAlternatives(
         subject=f"Your certificate: {certificate.course_title}",

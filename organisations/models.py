@@ -1,5 +1,6 @@
-"""Organisations, their members (managers and learners), invitations, certificate ZIP exports, and the
-records that make expiry reminders and weekly summaries go out once."""
+"""Organisations, their members (managers and learners), invitations, certificate ZIP exports, the
+records that make expiry reminders and weekly summaries go out once, and each organisation's own local
+safeguarding contacts with their audit trail."""
 
 from __future__ import annotations
 
@@ -20,6 +21,11 @@ class Organisation(models.Model):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+    children_services_phone = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="Optional, outside Cardiff: your area's children's services number (E.164).",
+    )
 
     class Meta:
         ordering = ["name", "id"]
@@ -213,3 +219,54 @@ class ManagerSummary(models.Model):
 
     def __str__(self) -> str:
         return f"Summary for {self.organisation_id}, {self.iso_year}-W{self.iso_week:02d}"
+
+
+class LocalContact(models.Model):
+    """One of an organisation's own safeguarding contacts (its designated safeguarding person, an out-of-hours
+    line), shown to its members below the guide's routes. Written only by services.local_contact_*."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="local_contacts")
+    label = models.CharField(max_length=80, help_text='Who this is, e.g. "Designated safeguarding person".')
+    name = models.CharField(max_length=120, blank=True)
+    phone = models.CharField(max_length=20, help_text="E.164, e.g. +442079460000; a UK number.")
+    email = models.EmailField(max_length=254, blank=True)
+    when_to_use = models.CharField(max_length=200, help_text="One plain-English sentence.")
+    order = models.PositiveSmallIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["organisation", "order", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(phone=""), name="organisations_local_contact_has_phone"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.organisation_id})"
+
+
+class LocalContactChange(models.Model):
+    """Audit trail of an organisation's local contacts: who changed what, when, and the values before and
+    after. Kept when the contact is deleted; goes with the organisation."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Added"
+        UPDATED = "updated", "Changed"
+        DELETED = "deleted", "Removed"
+        AREA_NUMBER = "area_number", "Children's services number changed"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="contact_changes")
+    contact_id = models.PositiveIntegerField(null=True, blank=True)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    by_staff = models.BooleanField(default=False)
+    changed_at = models.DateTimeField(default=timezone.now)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} in {self.organisation_id} at {self.changed_at:%Y-%m-%d %H:%M}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import contact_views, views
 
 app_name = "organisations"
 
@@ -29,4 +29,13 @@ urlpatterns = [
         name="export_download",
     ),
     path("<int:organisation_id>/lookup/", views.lookup, name="lookup"),
+    path("<int:organisation_id>/contacts/", contact_views.contact_list, name="contacts"),
+    path("<int:organisation_id>/contacts/add/", contact_views.contact_add, name="contact_add"),
+    path("<int:organisation_id>/contacts/area/", contact_views.area_number, name="contact_area"),
+    path("<int:organisation_id>/contacts/<int:contact_id>/", contact_views.contact_edit, name="contact_edit"),
+    path(
+        "<int:organisation_id>/contacts/<int:contact_id>/remove/",
+        contact_views.contact_remove,
+        name="contact_remove",
+    ),
 ]

@@ -1,8 +1,19 @@
-"""Every write to organisations: members and roles, invitations, certificate ZIP exports, reminders and
-weekly summaries. Views, tasks and the admin call these; nothing else writes organisations' tables."""
+"""Every write to organisations: members and roles, local contacts, invitations, certificate ZIP exports,
+reminders and weekly summaries. Views, tasks and the admin call these; nothing else writes organisations'
+tables."""
 
 import datetime as dt
 
+from .contacts import (
+    ContactError,
+    area_number_clean,
+    contact_clean,
+    local_contact_create,
+    local_contact_delete,
+    local_contact_update,
+    organisation_area_number_set,
+    organisation_delete,
+)
 from .exports import (
     ExportError,
     export_build,
@@ -56,6 +67,14 @@ def organisations_sweep(*, older_than: dt.timedelta = dt.timedelta(minutes=10)) 
 
 
 __all__ = [
+    "ContactError",
+    "area_number_clean",
+    "contact_clean",
+    "local_contact_create",
+    "local_contact_delete",
+    "local_contact_update",
+    "organisation_area_number_set",
+    "organisation_delete",
     "ExportError",
     "InvitationUnusable",
     "InviteListResult",

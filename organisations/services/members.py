@@ -8,6 +8,7 @@ from django.utils import timezone
 from elearning.files import delete_files_on_commit
 
 from ..models import Membership, Organisation
+from .contacts import forget_user_organisations
 
 
 class MembershipError(Exception):
@@ -18,6 +19,7 @@ def membership_add(*, organisation: Organisation, user, role: str = Membership.R
     """Put a user in an organisation (idempotent). An "invited" row for their email becomes theirs. Adding
     an existing learner as a manager promotes them; adding a manager as a learner never demotes."""
     email = user.email.lower()
+    forget_user_organisations(user_id=user.pk)  # their boxes of local contacts change with it
     with transaction.atomic():
         existing = Membership.objects.select_for_update().filter(organisation=organisation, user=user).first()
         if existing is None:
@@ -83,6 +85,8 @@ def membership_remove(*, membership: Membership) -> None:
             )
         locked.invitations.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
         locked.delete()
+        if locked.user_id is not None:
+            forget_user_organisations(user_id=locked.user_id)
 
 
 def user_deletion_blockers(user) -> list[str]:

@@ -1,0 +1,169 @@
+"""Reads of organisations' local contacts: the boxes a learner sees ("From <organisation>: your local
+contacts"), the manager's list and audit trail. The learner's boxes come from the cache, keyed on the user
+(their organisations) and on each organisation (its contacts), so a unit page costs no query for them once
+warm, and one organisation's contacts are only ever read under that organisation's own key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db.models import QuerySet
+
+from .models import LocalContact, LocalContactChange, Membership, Organisation
+from .phones import phone_display, phone_tel
+
+# The units about passing it on and what happens next show the boxes under the guide's routes (their slugs
+# in courses/content; tests/organisations/test_local_contacts_content.py checks they exist).
+UNITS_WITH_LOCAL_CONTACTS = frozenset({"pass-it-on", "what-happens-next"})
+CACHE_SECONDS = 60 * 60
+_USER_KEY = "organisations:local-contacts:user:{}"
+_ORG_KEY = "organisations:local-contacts:organisation:{}"
+
+
+@dataclass(frozen=True)
+class ContactShown:
+    label: str
+    name: str
+    phone_display: str
+    phone_tel: str
+    email: str
+    when_to_use: str
+
+
+@dataclass(frozen=True)
+class Box:
+    organisation_name: str
+    contacts: list[ContactShown] = field(default_factory=list)
+    area_phone_display: str = ""
+    area_phone_tel: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.contacts and not self.area_phone_display
+
+
+def user_key(user_id: int) -> str:
+    return _USER_KEY.format(user_id)
+
+
+def organisation_key(organisation_id: int) -> str:
+    return _ORG_KEY.format(organisation_id)
+
+
+def contact_shown(*, label: str, name: str, phone: str, email: str, when_to_use: str) -> ContactShown:
+    return ContactShown(label, name, phone_display(phone), phone_tel(phone), email, when_to_use)
+
+
+def box_build(*, organisation_name: str, contacts: list[dict], area_phone: str) -> Box:
+    """A box from plain values (stored rows, or a manager's unsaved form for the preview)."""
+    return Box(
+        organisation_name=organisation_name,
+        contacts=[contact_shown(**c) for c in contacts],
+        area_phone_display=phone_display(area_phone) if area_phone else "",
+        area_phone_tel=phone_tel(area_phone) if area_phone else "",
+    )
+
+
+CONTACT_FIELDS = ("label", "name", "phone", "email", "when_to_use")
+
+
+def contact_values(contact: LocalContact) -> dict:
+    return {name: getattr(contact, name) for name in CONTACT_FIELDS}
+
+
+def remember_user_organisations(*, user_id: int, organisation_ids: list[int]) -> None:
+    """Called at log-in with the memberships it reads anyway, so the first unit page needs no query."""
+    cache.set(user_key(user_id), list(organisation_ids), CACHE_SECONDS)
+
+
+def _user_organisation_ids(user) -> list[int]:
+    ids = cache.get(user_key(user.pk))
+    if ids is None:
+        ids = list(
+            Membership.objects.filter(user=user)
+            .order_by("organisation__name", "organisation_id")
+            .values_list("organisation_id", flat=True)
+        )
+        remember_user_organisations(user_id=user.pk, organisation_ids=ids)
+    return ids
+
+
+def _load_organisations(ids: list[int]) -> dict[int, dict]:
+    """Two queries: the organisations, then their contacts (ids of deleted organisations map to None)."""
+    found: dict[int, dict | None] = dict.fromkeys(ids)
+    organisations = {
+        o.pk: o for o in Organisation.objects.filter(pk__in=ids).only("pk", "name", "children_services_phone")
+    }
+    by_org: dict[int, list[dict]] = {}
+    for contact in LocalContact.objects.filter(organisation_id__in=list(organisations)).order_by(
+        "order", "id"
+    ):
+        by_org.setdefault(contact.organisation_id, []).append(contact_values(contact))
+    for pk, organisation in organisations.items():
+        found[pk] = {
+            "organisation_name": organisation.name,
+            "contacts": by_org.get(pk, []),
+            "area_phone": organisation.children_services_phone,
+        }
+    return found
+
+
+def boxes_for_user(user) -> list[Box]:
+    """The boxes of every organisation the user is a member of, by organisation name; empty ones left out."""
+    if user is None or not user.is_authenticated:
+        return []
+    ids = _user_organisation_ids(user)
+    if not ids:
+        return []
+    keys = {pk: organisation_key(pk) for pk in ids}
+    cached = cache.get_many(list(keys.values()))
+    missing = [pk for pk, key in keys.items() if key not in cached]
+    if missing:
+        loaded = _load_organisations(missing)
+        fresh = {keys[pk]: (value if value is not None else {}) for pk, value in loaded.items()}
+        cache.set_many(fresh, CACHE_SECONDS)
+        cached.update(fresh)
+    boxes = [box_build(**cached[keys[pk]]) for pk in ids if cached.get(keys[pk])]
+    return [box for box in boxes if not box.is_empty]
+
+
+def contacts_for_manager(*, organisation: Organisation) -> QuerySet[LocalContact]:
+    return LocalContact.objects.filter(organisation=organisation).order_by("order", "id")
+
+
+def contact_get_for_organisation(*, organisation: Organisation, contact_id: int) -> LocalContact:
+    return LocalContact.objects.get(organisation=organisation, pk=contact_id)
+
+
+def contact_changes(*, organisation: Organisation, limit: int = 50) -> QuerySet[LocalContactChange]:
+    return (
+        LocalContactChange.objects.filter(organisation=organisation)
+        .select_related("changed_by")
+        .order_by("-changed_at", "-id")[:limit]
+    )
+
+
+def organisation_box(*, organisation: Organisation) -> Box:
+    """The box as saved now (for the manager's page), read from the database."""
+    contacts = [contact_values(c) for c in contacts_for_manager(organisation=organisation)]
+    return box_build(
+        organisation_name=organisation.name,
+        contacts=contacts,
+        area_phone=organisation.children_services_phone,
+    )
+
+
+def certificate_email_sections(*, learner) -> list:
+    """The learner's boxes for the certificate email (registered with certificates.api at start-up)."""
+    from django.template.loader import render_to_string
+
+    from certificates.api import EmailSection
+
+    context = {"boxes": boxes_for_user(learner)}
+    return [
+        EmailSection(
+            text=render_to_string("organisations/email/local_contacts.txt", context).strip(),
+            html=render_to_string("organisations/email/local_contacts.html", context),
+        )
+    ]
