@@ -1,10 +1,22 @@
 """Staff create organisations and their first manager here; managers do the rest on the site. Membership
 changes made in the admin go through the same services as the site."""
 
+from django import forms
 from django.contrib import admin, messages
 
 from . import services
-from .models import CertificateExport, ExpiryReminder, Invitation, ManagerSummary, Membership, Organisation
+from .local_contacts import contact_values
+from .models import (
+    CertificateExport,
+    ExpiryReminder,
+    Invitation,
+    LocalContact,
+    LocalContactChange,
+    ManagerSummary,
+    Membership,
+    Organisation,
+)
+from .phones import PhoneError, phone_normalise
 
 
 class MembershipInline(admin.TabularInline):
@@ -20,14 +32,102 @@ class MembershipInline(admin.TabularInline):
         return False  # roles change through "Make manager" on the site, or remove and add again here
 
 
+class LocalContactForm(forms.ModelForm):
+    class Meta:
+        model = LocalContact
+        fields = ("order", "label", "name", "phone", "email", "when_to_use")
+
+    def clean_phone(self) -> str:
+        try:
+            return phone_normalise(self.cleaned_data["phone"])
+        except PhoneError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class LocalContactInline(admin.StackedInline):
+    """Staff edit any organisation's local contacts here; every change is audited like a manager's."""
+
+    model = LocalContact
+    form = LocalContactForm
+    extra = 0
+    verbose_name = "local contact"
+    verbose_name_plural = "local contacts (shown to members below the guide's routes)"
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ("name", "kind", "children_services_phone")
+
+    def clean_children_services_phone(self) -> str:
+        try:
+            return services.area_number_clean(self.cleaned_data["children_services_phone"])
+        except services.ContactError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    form = OrganisationForm
     list_display = ("name", "kind", "created_at")
     list_filter = ("kind",)
     search_fields = ("name",)
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, LocalContactInline]
+
+    def save_model(self, request, obj, form, change) -> None:
+        phone = obj.children_services_phone
+        if "children_services_phone" in form.changed_data:  # saved through the service, for the audit row
+            obj.children_services_phone = form.initial.get("children_services_phone", "") if change else ""
+        super().save_model(request, obj, form, change)
+        if phone != obj.children_services_phone:
+            services.organisation_area_number_set(
+                organisation=obj, actor=request.user, phone=phone, by_staff=True
+            )
+
+    def delete_model(self, request, obj) -> None:
+        services.organisation_delete(organisation=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for organisation in queryset:
+            services.organisation_delete(organisation=organisation)
+
+    def _save_contacts(self, request, form, formset) -> None:
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for inline_form in formset.forms:
+            if inline_form in formset.deleted_forms or not inline_form.has_changed():
+                continue
+            data = inline_form.cleaned_data
+            values = {
+                name: data.get(name) or "" for name in ("label", "name", "phone", "email", "when_to_use")
+            }
+            if inline_form.instance.pk is None:
+                formset.new_objects.append(
+                    services.local_contact_create(
+                        organisation=form.instance,
+                        actor=request.user,
+                        by_staff=True,
+                        order=data["order"],
+                        **values,
+                    )
+                )
+            else:
+                original = LocalContact.objects.get(pk=inline_form.instance.pk)
+                formset.changed_objects.append(
+                    (
+                        services.local_contact_update(
+                            contact=original, actor=request.user, by_staff=True, order=data["order"], **values
+                        ),
+                        list(contact_values(original)),
+                    )
+                )
+        for inline_form in formset.deleted_forms:
+            if inline_form.instance.pk is not None:
+                services.local_contact_delete(contact=inline_form.instance, actor=request.user, by_staff=True)
+                formset.deleted_objects.append(inline_form.instance)
 
     def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is LocalContact:
+            return self._save_contacts(request, form, formset)
         if formset.model is not Membership:
             return super().save_formset(request, form, formset, change)
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
@@ -101,4 +201,21 @@ class ManagerSummaryAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in ManagerSummary._meta.fields]
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(LocalContactChange)
+class LocalContactChangeAdmin(admin.ModelAdmin):
+    list_display = ("organisation", "action", "changed_by", "by_staff", "changed_at")
+    list_filter = ("action", "by_staff")
+    search_fields = ("organisation__name",)
+    readonly_fields = [f.name for f in LocalContactChange._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -7,7 +7,14 @@ import pytest
 from django.urls import reverse
 
 from organisations import services
-from organisations.models import CertificateExport, Invitation, Membership, Organisation
+from organisations.models import (
+    CertificateExport,
+    Invitation,
+    LocalContact,
+    LocalContactChange,
+    Membership,
+    Organisation,
+)
 
 from .factories import InvitationFactory, MembershipFactory, OrganisationFactory
 from .helpers import member_in_state
@@ -27,7 +34,15 @@ def world(course):
     other_manager = MembershipFactory(organisation=other, role=Membership.Role.MANAGER).user
     invitation = InvitationFactory(organisation=council)
     export = services.export_create(organisation=council, requested_by=manager, membership_ids=[target.pk])
+    contact = services.local_contact_create(
+        organisation=council,
+        actor=manager,
+        label="Secret Officer Label",
+        phone="020 7946 0000",
+        when_to_use="Tell them the same day.",
+    )
     return SimpleNamespace(
+        contact=contact,
         council=council,
         users={"learner": learner, "manager": manager, "other_manager": other_manager},
         target=target,
@@ -40,8 +55,16 @@ def _build(world):
     services.export_build(export_id=world.export.pk)
 
 
+CONTACT = {
+    "label": "Out of hours",
+    "phone": "0113 496 0000",
+    "when_to_use": "Evenings and weekends.",
+    "order": "2",
+}
+
+
 def _urls(world) -> dict[str, tuple[str, str, dict]]:
-    o, m = world.council.pk, world.target.pk
+    o, m, c = world.council.pk, world.target.pk, world.contact.pk
     return {
         "dashboard": ("get", reverse("organisations:dashboard", args=[o]), {}),
         "csv": ("get", reverse("organisations:export_csv", args=[o]), {}),
@@ -61,6 +84,31 @@ def _urls(world) -> dict[str, tuple[str, str, dict]]:
         "zip_page": ("get", reverse("organisations:export", args=[o, world.export.pk]), {}),
         "zip_download": ("get", reverse("organisations:export_download", args=[o, world.export.pk]), {}),
         "lookup": ("get", reverse("organisations:lookup", args=[o]), {"number": "PH1"}),
+        "contacts": ("get", reverse("organisations:contacts", args=[o]), {}),
+        "contact_add_page": ("get", reverse("organisations:contact_add", args=[o]), {}),
+        "contact_preview": (
+            "post",
+            reverse("organisations:contact_add", args=[o]),
+            {**CONTACT, "action": "preview"},
+        ),
+        "contact_add": (
+            "post",
+            reverse("organisations:contact_add", args=[o]),
+            {**CONTACT, "action": "save"},
+        ),
+        "contact_edit_page": ("get", reverse("organisations:contact_edit", args=[o, c]), {}),
+        "contact_edit": (
+            "post",
+            reverse("organisations:contact_edit", args=[o, c]),
+            {**CONTACT, "action": "save"},
+        ),
+        "contact_remove": ("post", reverse("organisations:contact_remove", args=[o, c]), {}),
+        "area_page": ("get", reverse("organisations:contact_area", args=[o]), {}),
+        "area_set": (
+            "post",
+            reverse("organisations:contact_area", args=[o]),
+            {"phone": "0161 496 0000", "action": "save"},
+        ),
     }
 
 
@@ -79,9 +127,19 @@ ENDPOINTS = [
     "zip_page",
     "zip_download",
     "lookup",
+    "contacts",
+    "contact_add_page",
+    "contact_preview",
+    "contact_add",
+    "contact_edit_page",
+    "contact_edit",
+    "contact_remove",
+    "area_page",
+    "area_set",
 ]
 MANAGER_STATUS = {"member_role": 302, "member_remove": 302, "link_create": 302, "revoke": 302}
 MANAGER_STATUS |= {"invite_send": 302, "zip_create": 302}
+MANAGER_STATUS |= {"contact_add": 302, "contact_edit": 302, "contact_remove": 302, "area_set": 302}
 
 
 def _state(world) -> tuple:
@@ -90,6 +148,9 @@ def _state(world) -> tuple:
         list(Membership.objects.order_by("pk").values_list("pk", "role", "user_id")),
         list(Invitation.objects.order_by("pk").values_list("pk", "revoked_at")),
         CertificateExport.objects.count(),
+        list(LocalContact.objects.order_by("pk").values_list("pk", "label", "phone", "order")),
+        list(Organisation.objects.order_by("pk").values_list("pk", "children_services_phone")),
+        LocalContactChange.objects.count(),
     )
 
 
@@ -113,6 +174,7 @@ def test_only_managers_of_this_organisation_get_in(client, world, role, endpoint
         assert _state(world) == before
         body = response.content if hasattr(response, "content") else b""
         assert b"Target Person" not in body
+        assert b"Secret Officer Label" not in body
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -69,7 +69,15 @@ def world(sample_course, settings):
         organisation=council, requested_by=learner, membership_ids=[member.pk]
     )
     organisation_services.export_build(export_id=export.pk)
+    contact = organisation_services.local_contact_create(
+        organisation=council,
+        actor=learner,
+        label="Licensing safeguarding officer",
+        phone="020 7946 0000",
+        when_to_use="Tell them the same day.",
+    )
     return SimpleNamespace(
+        contact=contact,
         users={"learner": learner, "other": other, "staff": staff},
         course=sample_course,
         unit=unit,
@@ -246,6 +254,36 @@ def rows(w) -> dict[str, tuple[str, str, dict, tuple]]:
             reverse("organisations:lookup", args=[o]),
             {"number": "X1"},
             (LOGIN, 200, 404, 404),
+        ),
+        "organisations:contacts": (
+            "get",
+            reverse("organisations:contacts", args=[o]),
+            {},
+            (LOGIN, 200, 404, 404),
+        ),
+        "organisations:contact_add": (
+            "get",
+            reverse("organisations:contact_add", args=[o]),
+            {},
+            (LOGIN, 200, 404, 404),
+        ),
+        "organisations:contact_area": (
+            "get",
+            reverse("organisations:contact_area", args=[o]),
+            {},
+            (LOGIN, 200, 404, 404),
+        ),
+        "organisations:contact_edit": (
+            "get",
+            reverse("organisations:contact_edit", args=[o, w.contact.pk]),
+            {},
+            (LOGIN, 200, 404, 404),
+        ),
+        "organisations:contact_remove": (
+            "post",
+            reverse("organisations:contact_remove", args=[o, w.contact.pk]),
+            {},
+            (LOGIN, 302, 404, 404),
         ),
     }
 
