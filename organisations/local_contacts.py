@@ -77,36 +77,50 @@ def remember_user_organisations(*, user_id: int, organisation_ids: list[int]) ->
     cache.set(user_key(user_id), list(organisation_ids), CACHE_SECONDS)
 
 
+def _load_user_organisation_ids(user_id: int) -> list[int]:
+    return list(
+        Membership.objects.filter(user_id=user_id)
+        .order_by("organisation__name", "organisation_id")
+        .values_list("organisation_id", flat=True)
+    )
+
+
 def _user_organisation_ids(user) -> list[int]:
     ids = cache.get(user_key(user.pk))
     if ids is None:
-        ids = list(
-            Membership.objects.filter(user=user)
-            .order_by("organisation__name", "organisation_id")
-            .values_list("organisation_id", flat=True)
-        )
+        ids = _load_user_organisation_ids(user.pk)
         remember_user_organisations(user_id=user.pk, organisation_ids=ids)
     return ids
 
 
-def _load_organisations(ids: list[int]) -> dict[int, dict]:
-    """Two queries: the organisations, then their contacts (ids of deleted organisations map to None)."""
+def refresh_user_organisations(user_id: int) -> None:
+    """After a membership change commits: the user's organisations, read again into the cache."""
+    remember_user_organisations(user_id=user_id, organisation_ids=_load_user_organisation_ids(user_id))
+
+
+def _load_organisations(ids: list[int]) -> dict[int, dict | None]:
+    """One query (organisations left-joined to their contacts); ids of deleted organisations map to None."""
     found: dict[int, dict | None] = dict.fromkeys(ids)
-    organisations = {
-        o.pk: o for o in Organisation.objects.filter(pk__in=ids).only("pk", "name", "children_services_phone")
-    }
-    by_org: dict[int, list[dict]] = {}
-    for contact in LocalContact.objects.filter(organisation_id__in=list(organisations)).order_by(
-        "order", "id"
-    ):
-        by_org.setdefault(contact.organisation_id, []).append(contact_values(contact))
-    for pk, organisation in organisations.items():
-        found[pk] = {
-            "organisation_name": organisation.name,
-            "contacts": by_org.get(pk, []),
-            "area_phone": organisation.children_services_phone,
-        }
+    rows = (
+        Organisation.objects.filter(pk__in=ids)
+        .order_by("pk", "local_contacts__order", "local_contacts__id")
+        .values_list(
+            "pk", "name", "children_services_phone", *(f"local_contacts__{f}" for f in CONTACT_FIELDS)
+        )
+    )
+    for pk, name, area_phone, *contact in rows:
+        if found[pk] is None:
+            found[pk] = {"organisation_name": name, "contacts": [], "area_phone": area_phone}
+        if contact[0] is not None:  # an organisation with no contacts has one row of NULLs
+            found[pk]["contacts"].append(dict(zip(CONTACT_FIELDS, contact, strict=True)))
     return found
+
+
+def refresh_organisation_box(organisation_id: int) -> None:
+    """After a change to an organisation's contacts commits: its box, read again into the cache (so no
+    member's page pays for it). A deleted organisation's key holds an empty box."""
+    value = _load_organisations([organisation_id])[organisation_id]
+    cache.set(organisation_key(organisation_id), value or {}, CACHE_SECONDS)
 
 
 def boxes_for_user(user) -> list[Box]:

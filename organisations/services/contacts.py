@@ -6,10 +6,14 @@ from __future__ import annotations
 
 from functools import partial
 
-from django.core.cache import cache
 from django.db import transaction
 
-from ..local_contacts import CONTACT_FIELDS, contact_values, organisation_key, user_key
+from ..local_contacts import (
+    CONTACT_FIELDS,
+    contact_values,
+    refresh_organisation_box,
+    refresh_user_organisations,
+)
 from ..models import LocalContact, LocalContactChange, Organisation
 from ..phones import PhoneError, phone_normalise
 
@@ -21,12 +25,13 @@ class ContactError(ValueError):
 
 
 def _forget_box(organisation_id: int) -> None:
-    transaction.on_commit(partial(cache.delete, organisation_key(organisation_id)))
+    """Once the change commits, the organisation's cached box is read again (never left stale)."""
+    transaction.on_commit(partial(refresh_organisation_box, organisation_id))
 
 
 def forget_user_organisations(*, user_id: int) -> None:
-    """The user's memberships changed: their boxes are worked out again on their next page."""
-    transaction.on_commit(partial(cache.delete, user_key(user_id)))
+    """The user's memberships changed: once that commits, their organisations are read again."""
+    transaction.on_commit(partial(refresh_user_organisations, user_id))
 
 
 def _audit(

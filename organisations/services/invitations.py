@@ -28,6 +28,7 @@ from elearning.outbox import enqueue_or_leave_for_sweeper
 
 from .. import selectors
 from ..models import Invitation, Membership, Organisation
+from .contacts import forget_user_organisations
 from .members import membership_add
 
 MAX_EXPIRY_DAYS = 90
@@ -292,6 +293,7 @@ def _join_from_email_invitation(invitation: Invitation, user) -> Membership:
     placeholder.user = user
     placeholder.joined_at = timezone.now()
     placeholder.save(update_fields=["user", "email", "joined_at"])
+    forget_user_organisations(user_id=user.pk)  # their boxes of local contacts, once this commits
     return placeholder
 
 

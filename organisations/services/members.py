@@ -19,8 +19,8 @@ def membership_add(*, organisation: Organisation, user, role: str = Membership.R
     """Put a user in an organisation (idempotent). An "invited" row for their email becomes theirs. Adding
     an existing learner as a manager promotes them; adding a manager as a learner never demotes."""
     email = user.email.lower()
-    forget_user_organisations(user_id=user.pk)  # their boxes of local contacts change with it
     with transaction.atomic():
+        forget_user_organisations(user_id=user.pk)  # read again once this commits, for their boxes
         existing = Membership.objects.select_for_update().filter(organisation=organisation, user=user).first()
         if existing is None:
             existing = (
