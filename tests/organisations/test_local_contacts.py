@@ -198,3 +198,19 @@ def test_a_manager_who_deletes_their_account_leaves_the_audit_rows_anonymous(
     user_delete(user=manager)
     change = LocalContactChange.objects.get()
     assert change.changed_by is None and change.after["label"] == "Designated safeguarding person"
+
+
+def test_the_units_that_show_the_box_are_in_the_course_and_carry_the_guides_routes():
+    """The slugs in local_contacts.UNITS_WITH_LOCAL_CONTACTS name the real units about passing it on and
+    what happens next; renaming one in the content must fail here, not hide the box silently."""
+    from pathlib import Path
+
+    import yaml
+
+    units = Path(__file__).resolve().parents[2] / "courses" / "content" / "cse-awareness" / "units"
+    found = {}
+    for path in units.glob("*.yaml"):
+        data = yaml.safe_load(path.read_text())
+        found[data["slug"]] = [block.get("number") for block in data["blocks"] if block["type"] == "contact"]
+    assert local_contacts.UNITS_WITH_LOCAL_CONTACTS <= set(found)
+    assert found["pass-it-on"][0] == "999"  # the guide's routes, 999 first, come before the box
