@@ -6,6 +6,8 @@ cache, so an outage costs speed, never a page:
 - cached unit blocks are rendered again;
 - rate limits (django-ratelimit) cannot count, and fail *open*: `RATELIMIT_FAIL_OPEN` lets requests through
   while the cache is down (log-in lock-outs still hold: django-axes counts failures in the database);
+- organisations' boxes of local contacts are read from the database (a change made during an outage reaches
+  members whose boxes Redis kept from before it within the hour those entries live);
 - nothing else reads the cache.
 
 After a failure the backend skips Redis for `RETRY_AFTER_SECONDS`, so a request made during an outage does not

@@ -29,6 +29,7 @@ def test_staff_create_an_organisation_with_its_first_manager(admin_client):
             "name": "Newport Licensing",
             "kind": "licensing",
             **inline("memberships", [{"user": boss.pk, "role": "manager"}]),
+            **inline("local_contacts", []),  # the page's second inline (issue 18)
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -212,3 +212,20 @@ def test_the_certificate_email_of_a_learner_with_no_organisation_says_the_number
     text, html = _issue_certificate_for(user)
     for body in (text, html):
         assert "The numbers in this course are Cardiff" in body and "From " not in body.split("call 999")[1]
+
+
+def test_data_download_and_account_deletion_still_work_for_a_manager_who_edited_contacts(
+    client, organisation, manager, learner
+):
+    services.local_contact_create(
+        organisation=organisation, actor=manager, label="DSP", phone="020 7946 0000", when_to_use="Now."
+    )
+    client.force_login(manager)
+    download = client.get(reverse("accounts:data_download"))
+    assert download.status_code == 200 and download.json()
+    services.membership_set_role(membership=organisation.memberships.get(user=learner), role="manager")
+    from accounts.services import user_delete
+
+    user_delete(user=manager)
+    assert LocalContact.objects.get().label == "DSP"  # the organisation's contacts stay
+    assert LocalContactChange.objects.get().changed_by is None
