@@ -214,3 +214,12 @@ def test_the_units_that_show_the_box_are_in_the_course_and_carry_the_guides_rout
         found[data["slug"]] = [block.get("number") for block in data["blocks"] if block["type"] == "contact"]
     assert set(found) >= local_contacts.UNITS_WITH_LOCAL_CONTACTS
     assert found["pass-it-on"][0] == "999"  # the guide's routes, 999 first, come before the box
+
+
+def test_an_organisation_keeps_a_short_list(organisation, manager, monkeypatch):
+    monkeypatch.setattr("organisations.services.contacts.MAX_CONTACTS", 2)
+    _create(organisation, manager)
+    _create(organisation, manager, phone="0161 496 0000")
+    with pytest.raises(services.ContactError, match="up to 2 contacts"):
+        _create(organisation, manager, phone="0113 496 0000")
+    assert LocalContact.objects.count() == 2 and LocalContactChange.objects.count() == 2
