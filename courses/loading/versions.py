@@ -75,9 +75,9 @@ def parse_versions(spec: CourseSpec, root: Path, errors: list[str]) -> VersionSp
     if isinstance(raw, float):
         reader.error(f'write the version in quotes, for example "{raw}", so 1.10 stays 1.10', "version")
     elif raw is None:
-        reader.error("missing field: the version as major.minor, for example \"1.0\"", "version")
+        reader.error('missing field: the version as major.minor, for example "1.0"', "version")
     elif not (match := VERSION_RE.match(str(raw).strip())) or int(match.group(1)) < 1:
-        reader.error(f"{raw!r} is not a version: write major.minor, for example \"2.0\"", "version")
+        reader.error(f'{raw!r} is not a version: write major.minor, for example "2.0"', "version")
     else:
         result.major, result.minor = int(match.group(1)), int(match.group(2))
     unit_slugs = {unit.slug for unit in spec.units}
@@ -140,11 +140,15 @@ def block_items(
         value = values.get(name)
         for text in value if isinstance(value, list) else [value]:
             if kind == "phone":
-                items += [f"phone number {''.join(ch for ch in str(text) if ch.isdigit())}{scope}"] if text else []
+                items += (
+                    [f"phone number {''.join(ch for ch in str(text) if ch.isdigit())}{scope}"] if text else []
+                )
             else:
                 items += [f"phone number {number}{scope}" for number in numbers_in(str(text or ""))]
     if type_name == "contact":
-        items.append(f"route: {_clean(values.get('who'))}, {_clean(values.get('number')) or 'no number'}{scope}")
+        items.append(
+            f"route: {_clean(values.get('who'))}, {_clean(values.get('number')) or 'no number'}{scope}"
+        )
     elif type_name == "signs":
         items += [f"sign: {_clean(sign)}{scope}" for sign in values.get("signs") or []]
     elif type_name == "resource":
@@ -194,7 +198,9 @@ def loaded_material(course: Course) -> tuple[dict[str, list[str]], bool]:
     if release is not None and release.material is not None:
         return release.material, False
     result: dict[str, list[str]] = {
-        COURSE_KEY: _text_items([course.content_note, *course.pathways.values_list("introduction", flat=True)])
+        COURSE_KEY: _text_items(
+            [course.content_note, *course.pathways.values_list("introduction", flat=True)]
+        )
     }
     for unit in course.units.all():
         result[unit.slug] = _text_items(unit.outcomes)
@@ -204,7 +210,11 @@ def loaded_material(course: Course) -> tuple[dict[str, list[str]], bool]:
         pathways = [p.slug for p in block.pathways.all()]
         result.setdefault(block.unit.slug, []).extend(
             block_items(
-                type_name=block.type_name, heading=block.heading, values=values, pathways=pathways, material=False
+                type_name=block.type_name,
+                heading=block.heading,
+                values=values,
+                pathways=pathways,
+                material=False,
             )
         )
     return {key: sorted(set(items)) for key, items in result.items()}, True
@@ -227,17 +237,15 @@ def release_check(*, course: Course | None, spec: CourseSpec) -> ReleasePlan:
     comparing the files with the loaded content; return what `release_record` will write."""
     versions: VersionSpec = spec.extensions.get("versions") or VersionSpec()
     files = spec_material(spec)
-    plan = ReleasePlan(
-        versions.major, versions.minor, {key: sorted(items) for key, items in files.items()}
-    )
+    plan = ReleasePlan(versions.major, versions.minor, {key: sorted(items) for key, items in files.items()})
     if course is None:
         return plan
     loaded_label = course.version_label
     if (versions.major, versions.minor) < (course.version_major, course.version_minor):
         raise ContentError(
             [
-                f"{versions.file}: version (line {versions.line}): {versions.major}.{versions.minor} is older "
-                f"than the loaded version {loaded_label}; versions only go up"
+                f"{versions.file}: version (line {versions.line}): {versions.major}.{versions.minor} is "
+                f"older than the loaded version {loaded_label}; versions only go up"
             ]
         )
     loaded, from_rows = loaded_material(course)
@@ -247,10 +255,10 @@ def release_check(*, course: Course | None, spec: CourseSpec) -> ReleasePlan:
             next_major = f"{course.version_major + 1}.0"
             raise ContentError(
                 [
-                    f"{where or _unit_file(key, spec)}: a material change needs a major version: {change}. The loaded "
-                    f"version is {loaded_label}: declare version \"{next_major}\" in {versions.file} with a "
-                    f"release for major {course.version_major + 1} (its date and what_changed), or undo "
-                    "the change"
+                    f"{where or _unit_file(key, spec)}: a material change needs a major version: {change}. "
+                    f"The loaded version is {loaded_label}: declare version "
+                    f'"{next_major}" in {versions.file} with a release for major '
+                    f"{course.version_major + 1} (its date and what_changed), or undo the change"
                     for key, (change, where) in differences.items()
                 ]
             )
@@ -308,7 +316,9 @@ def release_record(*, course: Course, spec: CourseSpec, plan: ReleasePlan) -> No
         if release.released_on:
             defaults["released_on"] = release.released_on
         current, created = CourseRelease.objects.get_or_create(
-            course=course, major=major, defaults={**defaults, "released_on": defaults.get("released_on", timezone.localdate())}
+            course=course,
+            major=major,
+            defaults={**defaults, "released_on": defaults.get("released_on", timezone.localdate())},
         )
         if not created:
             for name, value in defaults.items():
