@@ -146,9 +146,8 @@ def block_items(
             else:
                 items += [f"phone number {number}{scope}" for number in numbers_in(str(text or ""))]
     if type_name == "contact":
-        items.append(
-            f"route: {_clean(values.get('who'))}, {_clean(values.get('number')) or 'no number'}{scope}"
-        )
+        number = "".join(ch for ch in str(values.get("number") or "") if ch.isdigit()) or "no number"
+        items.append(f"route: {_clean(values.get('who'))}, {number}{scope}")
     elif type_name == "signs":
         items += [f"sign: {_clean(sign)}{scope}" for sign in values.get("signs") or []]
     elif type_name == "resource":
