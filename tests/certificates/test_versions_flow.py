@@ -116,6 +116,8 @@ def test_a_major_release_notifies_once_offers_a_refresher_of_the_changed_units_a
 
     response = client.post(reverse("certificates:renew", args=[first.code]))
     assert response.status_code == 302
+    outline = client.get(response["Location"]).text
+    assert "This is a refresher: only the units that changed" in outline
     refresher = Enrolment.objects.get(learner=user, completed_at__isnull=True)
     assert refresher.refreshes_id == first.enrolment_id
     carried = UnitProgress.objects.filter(enrolment=refresher, carried_over=True)
@@ -160,3 +162,43 @@ def test_a_notice_waits_for_a_confirmed_address_and_skips_a_holder_who_renewed(d
     user.save(update_fields=["email_verified_at"])
     version_notices.version_notice_email_send(notice_id=notice_id)
     assert VersionNotice.objects.get().emailed_at is not None and sent_messages() == []
+
+
+def test_only_valid_certificates_of_active_holders_on_an_older_major_get_a_notice(db, sample_course):
+    pathway = Pathway.objects.get(slug="taxi-drivers")
+    holders = {}
+    for state in ("valid", "expired", "revoked", "removed", "current"):
+        learner = UserFactory()
+        complete_enrolment(course_services.enrolment_create(learner=learner, pathway=pathway))
+        holders[state] = learner
+    Certificate.objects.update(status=Certificate.Status.ISSUED)
+    today = dt.date.today()
+    Certificate.objects.filter(learner=holders["expired"]).update(expires_on=today - dt.timedelta(days=1))
+    Certificate.objects.filter(learner=holders["revoked"]).update(status=Certificate.Status.REVOKED)
+    Certificate.objects.filter(learner=holders["removed"]).update(holder_removed_at=dt.datetime.now(dt.UTC))
+    Certificate.objects.filter(learner=holders["current"]).update(version_major=2)
+    sample_course.version_major = 2
+    sample_course.save(update_fields=["version_major"])
+
+    version_notices.version_notices_create(course_id=sample_course.pk, major=2)
+    version_notices.version_notices_create(course_id=sample_course.pk, major=2)
+
+    assert list(VersionNotice.objects.values_list("learner", flat=True)) == [holders["valid"].pk]
+    assert version_notices.version_notices_create(course_id=sample_course.pk, major=1) == []  # superseded
+
+
+def test_the_sweeper_queues_again_a_notice_a_broker_outage_left_unsent(empty_queue, sample_course, user):
+    enrolment = course_services.enrolment_create(
+        learner=user, pathway=Pathway.objects.get(slug="taxi-drivers")
+    )
+    complete_enrolment(enrolment)
+    Certificate.objects.update(status=Certificate.Status.ISSUED)
+    sample_course.version_major = 2
+    sample_course.save(update_fields=["version_major"])
+    (notice_id,) = version_notices.version_notices_create(course_id=sample_course.pk, major=2)
+    VersionNotice.objects.filter(pk=notice_id).update(enqueued_at=None)  # the queueing never happened
+
+    assert version_notices.version_notices_sweep(older_than=dt.timedelta(0)) == [notice_id]
+    assert VersionNotice.objects.get().enqueued_at is not None
+    VersionNotice.objects.update(emailed_at=dt.datetime.now(dt.UTC))
+    assert version_notices.version_notices_sweep(older_than=dt.timedelta(0)) == []
