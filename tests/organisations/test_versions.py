@@ -1,10 +1,14 @@
 """Managers see who holds a certificate earned on an older major version of the course."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from certificates.models import Certificate
-from organisations import selectors
+from organisations import selectors, services
+from organisations.models import ExpiryReminder
+from tests.certificates.factories import CertificateFactory
 
 from .helpers import member_in_state
 
@@ -32,3 +36,22 @@ def test_a_minor_release_marks_nobody(organisation, course):
     course.course.save(update_fields=["version_minor"])
 
     assert selectors.member_list(organisation=organisation).get(pk=member.pk).on_old_version is False
+
+
+def test_a_refresher_certificate_replaces_the_one_it_renewed_for_expiry_reminders(today):
+    """It keeps the renewed one's expiry date: only it, the newer version, is reminded about."""
+    expires_on = today + dt.timedelta(days=30)
+    old = CertificateFactory(status=Certificate.Status.ISSUED, expires_on=expires_on, issued_on=today)
+    renewed = CertificateFactory(
+        status=Certificate.Status.ISSUED,
+        expires_on=expires_on,
+        issued_on=today,
+        version_major=2,
+        learner=old.learner,
+        enrolment__learner=old.learner,
+        enrolment__pathway=old.pathway,
+    )
+
+    services.expiry_reminders_send(today=today)
+
+    assert set(ExpiryReminder.objects.values_list("certificate_id", flat=True)) == {renewed.pk}
