@@ -22,6 +22,7 @@ from courses.models import Course, CourseRelease, Unit
 from elearning.outbox import enqueue_or_leave_for_sweeper
 
 from .models import Certificate, VersionNotice
+from .selectors import RENEW_WINDOW_DAYS
 
 log = logging.getLogger(__name__)
 
@@ -155,6 +156,8 @@ class RefresherOffer:
     current_label: str
     releases: list[CourseRelease] = field(default_factory=list)
     units: list[Unit] = field(default_factory=list)
+    # Expiring within the renewal window: renewing is the whole course (which has the changes), as usual.
+    full_course: bool = False
 
 
 def refresher_offer(*, certificate: Certificate, course: Course) -> RefresherOffer | None:
@@ -163,7 +166,8 @@ def refresher_offer(*, certificate: Certificate, course: Course) -> RefresherOff
         return None
     releases = course_selectors.course_releases_since(course=course, major=certificate.version_major)
     units = course_selectors.units_changed_since(course=course, major=certificate.version_major)
-    return RefresherOffer(certificate, course.version_label, releases, units)
+    full_course = (certificate.expires_on - timezone.localdate()).days <= RENEW_WINDOW_DAYS
+    return RefresherOffer(certificate, course.version_label, releases, units, full_course)
 
 
 # The verification page -------------------------------------------------------------------------------

@@ -202,3 +202,24 @@ def test_the_sweeper_queues_again_a_notice_a_broker_outage_left_unsent(empty_que
     assert VersionNotice.objects.get().enqueued_at is not None
     VersionNotice.objects.update(emailed_at=dt.datetime.now(dt.UTC))
     assert version_notices.version_notices_sweep(older_than=dt.timedelta(0)) == []
+
+
+def test_an_old_version_expiring_soon_is_renewed_by_the_whole_course(db, sample_course, user, client):
+    enrolment = course_services.enrolment_create(
+        learner=user, pathway=Pathway.objects.get(slug="taxi-drivers")
+    )
+    complete_enrolment(enrolment)
+    certificate = Certificate.objects.get()
+    soon = dt.date.today() + dt.timedelta(days=30)
+    Certificate.objects.filter(pk=certificate.pk).update(status=Certificate.Status.ISSUED, expires_on=soon)
+    sample_course.version_major = 2
+    sample_course.save(update_fields=["version_major"])
+    client.force_login(user)
+
+    page = client.get(reverse("certificates:mine")).text
+    assert "What changed in this course" in page and "taking the whole course again" in page
+    assert "Start the refresher" not in page
+    client.post(reverse("certificates:renew", args=[certificate.code]))
+
+    renewal = Enrolment.objects.get(learner=user, completed_at__isnull=True)
+    assert renewal.refreshes_id is None and not renewal.unit_progress.exists()
