@@ -48,6 +48,9 @@ class CourseRelease(models.Model):
     what_changed = models.TextField(blank=True)
     # unit slug -> sorted material items, or null when not known (releases made before this was recorded).
     material = models.JSONField(null=True, blank=True)
+    material_format = models.PositiveSmallIntegerField(
+        default=0, help_text="How `material` was computed; another format is ignored (the rows are compared)."
+    )
     changed_units = models.JSONField(default=list, help_text="Slugs of the units this release changed.")
 
     class Meta:

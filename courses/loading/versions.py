@@ -24,7 +24,9 @@ VERSION_RE = re.compile(r"^(\d{1,4})\.(\d{1,4})$")
 # A number in prose: digits, maybe in groups split by single spaces ("02920 536490"); 3 digits or more.
 NUMBER_IN_TEXT_RE = re.compile(r"(?<![\w/.,:-])\d(?:\d| (?=\d))*\d(?![\w/])")
 COURSE_KEY = ""  # material of course.yaml itself (the content note, pathway introductions)
-FLAGGED = "marked material: "  # items of `material: true` blocks (not known for content loaded before this)
+FLAGGED = "marked material: "
+# Raise when block_items changes what it records: records of another format are not compared (the rows are).
+MATERIAL_FORMAT = 1  # items of `material: true` blocks (not known for content loaded before this)
 
 
 @dataclass
@@ -194,7 +196,7 @@ def loaded_material(course: Course) -> tuple[dict[str, list[str]], bool]:
     """The material content as loaded: the current release's record, else (content loaded before releases
     were recorded) read from the rows themselves, without `material: true` items, which rows do not keep."""
     release = CourseRelease.objects.filter(course=course, major=course.version_major).first()
-    if release is not None and release.material is not None:
+    if release is not None and release.material is not None and release.material_format == MATERIAL_FORMAT:
         return release.material, False
     result: dict[str, list[str]] = {
         COURSE_KEY: _text_items(
@@ -326,8 +328,8 @@ def release_record(*, course: Course, spec: CourseSpec, plan: ReleasePlan) -> No
     current, _ = CourseRelease.objects.get_or_create(
         course=course, major=plan.major, defaults={"released_on": timezone.localdate()}
     )
-    current.material = plan.material
-    update = ["material"]
+    current.material, current.material_format = plan.material, MATERIAL_FORMAT
+    update = ["material", "material_format"]
     if plan.bumped:
         current.changed_units = plan.changed_units
         update.append("changed_units")

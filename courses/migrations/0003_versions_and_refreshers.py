@@ -55,6 +55,7 @@ class Migration(migrations.Migration):
                 ('released_on', models.DateField()),
                 ('what_changed', models.TextField(blank=True)),
                 ('material', models.JSONField(blank=True, null=True)),
+                ('material_format', models.PositiveSmallIntegerField(default=0, help_text='How `material` was computed; another format is ignored (the rows are compared).')),
                 ('changed_units', models.JSONField(default=list, help_text='Slugs of the units this release changed.')),
                 ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='releases', to='courses.course')),
             ],

@@ -218,3 +218,14 @@ def test_a_refresher_carries_over_the_unchanged_units_and_needs_only_the_changed
     again = services.enrolment_create_refresher(learner=user, pathway=pathway, refreshes=None, from_major=1)
     assert again.pk == refresher.pk and Enrolment.objects.count() == 1
     assert Unit.objects.count() == 3
+
+
+def test_a_record_made_by_another_format_is_not_compared_the_rows_are(content_root, course_dir):
+    load_courses(content_root)
+    assert CourseRelease.objects.get().material_format == 1
+    CourseRelease.objects.update(material={"pass-it-on": ["an item in an old format"]}, material_format=0)
+    edit(course_dir / "units/02-pass-it-on.yaml", "Keep a diary of things", "Keep a diary of the things")
+
+    load_courses(content_root)  # a wording fix: the rows agree with the files on every material item
+
+    assert CourseRelease.objects.get().material_format == 1
