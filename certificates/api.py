@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from courses.models import Enrolment
 
@@ -53,12 +53,14 @@ def certificates_issued_with_pdf(*, learners) -> QuerySet[Certificate]:
 
 def certificates_issued_expiring(*, start: dt.date, end: dt.date) -> QuerySet[Certificate]:
     """Read-only. Issued certificates of active learners expiring between `start` and `end` (inclusive)
-    that no later certificate (issued or pending) for the same course has replaced; learner selected."""
+    that no later certificate (issued or pending) for the same course has replaced; learner selected.
+    A refresher's certificate replaces the one it renewed though it keeps its expiry date (a newer major)."""
     replaced = Certificate.objects.filter(
+        Q(expires_on__gt=OuterRef("expires_on"))
+        | Q(expires_on=OuterRef("expires_on"), version_major__gt=OuterRef("version_major")),
         learner=OuterRef("learner"),
         course=OuterRef("course"),
         status__in=[Certificate.Status.ISSUED, Certificate.Status.PENDING],
-        expires_on__gt=OuterRef("expires_on"),
     )
     return (
         Certificate.objects.filter(

@@ -27,7 +27,10 @@ class Certificate(models.Model):
     )
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="certificates")
     pathway = models.ForeignKey(Pathway, null=True, on_delete=models.SET_NULL, related_name="certificates")
-    content_version = models.PositiveIntegerField()
+    content_version = models.PositiveIntegerField(help_text="The course's content revision (loader count).")
+    # The course version it was earned on, as the files declare it (major.minor); existing ones are 1.0.
+    version_major = models.PositiveIntegerField(default=1)
+    version_minor = models.PositiveIntegerField(default=0)
     # Snapshots: the certificate says what was true when it was issued, whatever changes later.
     holder_name = models.CharField(max_length=120)
     course_title = models.CharField(max_length=200)
@@ -70,6 +73,10 @@ class Certificate(models.Model):
         return f"{self.code} ({self.holder_name})"
 
     @property
+    def version_label(self) -> str:
+        return f"{self.version_major}.{self.version_minor}"
+
+    @property
     def display_code(self) -> str:
         return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))
 
@@ -97,3 +104,26 @@ class Revocation(models.Model):
 
     def __str__(self) -> str:
         return f"Revocation of {self.certificate_id}"
+
+
+class VersionNotice(models.Model):
+    """A holder told once that a major release changed the facts of a course they hold a certificate for;
+    emailed through the outbox (`enqueued_at`, `emailed_at`) and shown on their certificates page."""
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+")
+    major = models.PositiveIntegerField(help_text="The release the notice is about.")
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="version_notices")
+    created_at = models.DateTimeField(auto_now_add=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "course", "major"], name="certificates_one_notice_per_release"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Notice v{self.major} to {self.learner_id}"

@@ -16,6 +16,7 @@ def personal_data_certificates(user) -> list[dict]:
             "name_on_certificate": certificate.holder_name,
             "issued_on": _iso(certificate.issued_on),
             "expires_on": _iso(certificate.expires_on),
+            "course_version": certificate.version_label,
             "status": certificate.verification_status(),
         }
         for certificate in selectors.certificate_list_for_learner(learner=user)

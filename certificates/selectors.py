@@ -33,10 +33,20 @@ RENEW_WINDOW_DAYS = 90
 
 
 def certificate_renewal_due(certificate: Certificate, today: dt.date | None = None) -> bool:
-    """Due when the certificate has expired, expires within 90 days, or the course content has changed."""
+    """Due when the certificate has expired, expires within 90 days, or a major release (material changes)
+    came after the version it was earned on. A minor release (wording) makes nothing due."""
     today = today or timezone.localdate()
     return (certificate.expires_on - today).days <= RENEW_WINDOW_DAYS or (
-        certificate.course.version > certificate.content_version
+        certificate.course.version_major > certificate.version_major
+    )
+
+
+def certificate_renews_by_refresher(certificate: Certificate, today: dt.date | None = None) -> bool:
+    """Renewed by a refresher (only the changed units) rather than the whole course: due only because of a
+    major release, not because it expires soon."""
+    today = today or timezone.localdate()
+    return (certificate.expires_on - today).days > RENEW_WINDOW_DAYS and (
+        certificate.course.version_major > certificate.version_major
     )
 
 

@@ -111,7 +111,9 @@ def certificate_create_pending(*, enrolment: Enrolment) -> Certificate | None:
                         "pathway_title": enrolment.pathway.title,
                         "cpd_minutes": course.cpd_minutes,
                         "issued_on": issued_on,
-                        "expires_on": add_months(issued_on, course.validity_months),
+                        "expires_on": _expires_on(enrolment, issued_on),
+                        "version_major": course.version_major,
+                        "version_minor": course.version_minor,
                     },
                 )
         except IntegrityError:
@@ -122,6 +124,21 @@ def certificate_create_pending(*, enrolment: Enrolment) -> Certificate | None:
         if created or certificate.status == Certificate.Status.PENDING:
             certificate_enqueue_on_commit(certificate_id=certificate.pk)
     return certificate
+
+
+def _expires_on(enrolment: Enrolment, issued_on: dt.date) -> dt.date:
+    """A full course runs for the course's validity; a refresher (only the changed units) brings the
+    certificate up to date but keeps the expiry of the one it renews."""
+    full = add_months(issued_on, enrolment.course.validity_months)
+    if enrolment.refreshes_id is None:
+        return full
+    renewed = (
+        Certificate.objects.filter(enrolment_id=enrolment.refreshes_id, status=Certificate.Status.ISSUED)
+        .order_by("-expires_on")
+        .values_list("expires_on", flat=True)
+        .first()
+    )
+    return min(renewed, full) if renewed else full
 
 
 def certificate_enqueue_on_commit(*, certificate_id: int) -> None:

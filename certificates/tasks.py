@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import smtplib
 
 from celery import Task, shared_task
+from django.conf import settings
 
-from . import services
+from . import services, version_notices
 from .failures import TRANSIENT_ERRORS, failure_reason, is_transient
 
 
@@ -36,6 +38,9 @@ def certificate_issue_task(certificate_id: int) -> None:
 @shared_task(name="certificates.sweep_pending")
 def certificate_sweep_task() -> None:
     services.certificate_sweep_pending()
+    version_notices.version_notices_sweep(
+        older_than=dt.timedelta(minutes=settings.CERTIFICATE_SWEEP_AFTER_MINUTES)
+    )
 
 
 @shared_task(name="certificates.sweep_orphan_files")
@@ -55,3 +60,15 @@ def certificate_files_sweep_task() -> None:
 )
 def certificate_email_task(certificate_id: int) -> None:
     services.certificate_email_send(certificate_id=certificate_id)
+
+
+@shared_task(
+    name="certificates.version_notice_email",
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError, OSError),
+    retry_backoff=5,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=6,
+)
+def version_notice_email_task(notice_id: int) -> None:
+    version_notices.version_notice_email_send(notice_id=notice_id)

@@ -11,7 +11,7 @@ from django_ratelimit.decorators import ratelimit
 
 from courses import services as course_services
 
-from . import repair, selectors, services
+from . import repair, selectors, services, version_notices
 from .forms import VerifyForm
 from .models import Certificate
 
@@ -31,6 +31,10 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
             "state": c.verification_status(),
             "renewable": c.pk in renewable,
             "url": services.verification_url(c),
+            # Only a renewable (newest, issued) certificate on an older major: what changed, and the units.
+            "refresher": version_notices.refresher_offer(certificate=c, course=c.course)
+            if c.pk in renewable
+            else None,
         }
         for c in certificates
     ]
@@ -74,7 +78,16 @@ def renew(request: HttpRequest, code: str) -> HttpResponse:
         return render(
             request, "errors/400.html", {"message": "This certificate cannot be renewed yet."}, status=400
         )
-    enrolment = course_services.enrolment_create(learner=request.user, pathway=certificate.pathway)
+    if selectors.certificate_renews_by_refresher(certificate):  # a major release: only the changed units
+        enrolment = course_services.enrolment_create_refresher(
+            learner=request.user,
+            pathway=certificate.pathway,
+            refreshes=certificate.enrolment,
+            from_major=certificate.version_major,
+        )
+        return redirect("courses:detail", course_slug=enrolment.course.slug)  # the outline: what is left
+    else:
+        enrolment = course_services.enrolment_create(learner=request.user, pathway=certificate.pathway)
     return redirect("courses:start", course_slug=enrolment.course.slug)
 
 
@@ -118,7 +131,14 @@ def verify_code(request: HttpRequest, code: str) -> HttpResponse:
     response = render(
         request,
         "certificates/verify_result.html",
-        {"certificate": certificate, "state": state, "form": VerifyForm()},
+        {
+            "certificate": certificate,
+            "state": state,
+            "form": VerifyForm(),
+            "version": version_notices.certificate_version_facts(certificate=certificate)
+            if certificate
+            else None,
+        },
         status=200 if certificate else 404,
     )
     response["X-Robots-Tag"] = "noindex, nofollow"

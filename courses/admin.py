@@ -14,6 +14,7 @@ from .models import (
     CalloutBlock,
     ContactBlock,
     Course,
+    CourseRelease,
     Enrolment,
     KeyPointsBlock,
     Pathway,
@@ -40,11 +41,32 @@ class PathwayInline(admin.StackedInline):
     extra = 0
 
 
+class ReleaseInline(admin.TabularInline):
+    """Releases come from versions.yaml through the loader: shown, never edited here."""
+
+    model = CourseRelease
+    fields = ("major", "released_on", "what_changed", "changed_units")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Course)
 class CourseAdmin(admin.ModelAdmin):
-    list_display = ("title", "slug", "version", "cpd_minutes", "validity_months", "is_published")
-    readonly_fields = ("version", "content_hash")
-    inlines = [PathwayInline]
+    list_display = (
+        "title",
+        "slug",
+        "version_label",
+        "version",
+        "cpd_minutes",
+        "validity_months",
+        "is_published",
+    )
+    readonly_fields = ("version", "version_major", "version_minor", "content_hash")
+    inlines = [PathwayInline, ReleaseInline]
 
 
 def _child_inline(block_model):

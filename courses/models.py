@@ -16,8 +16,11 @@ class Course(models.Model):
     summary = models.TextField()
     content_note = models.TextField(blank=True, help_text="Markdown shown before the first unit.")
     version = models.PositiveIntegerField(
-        default=1, help_text="Goes up each time the course's content changes."
+        default=1, help_text="Content revision: goes up each time the course's files change."
     )
+    # The version the files declare (versions.yaml): a major release changes material facts.
+    version_major = models.PositiveIntegerField(default=1)
+    version_minor = models.PositiveIntegerField(default=0)
     content_hash = models.CharField(max_length=64, blank=True, editable=False)
     cpd_minutes = models.PositiveIntegerField(default=60)
     validity_months = models.PositiveSmallIntegerField(default=36)
@@ -29,6 +32,35 @@ class Course(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def version_label(self) -> str:
+        return f"{self.version_major}.{self.version_minor}"
+
+
+class CourseRelease(models.Model):
+    """One major version of a course: when it was released, what changed, and the material content of each
+    unit (phone numbers, signs, routes, resources) so later releases can tell which units changed."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="releases")
+    major = models.PositiveIntegerField()
+    released_on = models.DateField()
+    what_changed = models.TextField(blank=True)
+    # unit slug -> sorted material items, or null when not known (releases made before this was recorded).
+    material = models.JSONField(null=True, blank=True)
+    material_format = models.PositiveSmallIntegerField(
+        default=0, help_text="How `material` was computed; another format is ignored (the rows are compared)."
+    )
+    changed_units = models.JSONField(default=list, help_text="Slugs of the units this release changed.")
+
+    class Meta:
+        ordering = ["course", "major"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "major"], name="courses_release_unique_major")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course_id} v{self.major}"
 
 
 class Pathway(models.Model):
@@ -227,6 +259,14 @@ class Enrolment(models.Model):
         null=True, blank=True, help_text="The course version when the enrolment was completed."
     )
     last_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    refreshes = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A refresher: the completed enrolment it brings up to date; unchanged units carried over.",
+    )
 
     class Meta:
         ordering = ["-started_at"]
@@ -251,6 +291,9 @@ class UnitProgress(models.Model):
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="unit_progress")
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     completed_at = models.DateTimeField()
+    carried_over = models.BooleanField(
+        default=False, help_text="A refresher's unit that did not change: done in the earlier enrolment."
+    )
 
     class Meta:
         constraints = [

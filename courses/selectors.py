@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from .models import Block, Course, Enrolment, Pathway, Unit, UnitProgress
+from .models import Block, Course, CourseRelease, Enrolment, Pathway, Unit, UnitProgress
 
 
 def course_list_published() -> QuerySet[Course]:
@@ -105,3 +105,32 @@ def unit_neighbours(*, unit: Unit) -> tuple[Unit | None, Unit | None]:
 
 def unit_is_complete(*, enrolment: Enrolment, unit: Unit) -> bool:
     return UnitProgress.objects.filter(enrolment=enrolment, unit=unit).exists()
+
+
+# Versions --------------------------------------------------------------------------------------------
+
+
+def course_releases_since(*, course: Course, major: int) -> list[CourseRelease]:
+    """The major releases after `major`, oldest first (what changed for a holder trained on `major`)."""
+    return list(CourseRelease.objects.filter(course=course, major__gt=major).order_by("major"))
+
+
+def course_release_get(*, course_id: int, major: int) -> CourseRelease | None:
+    return CourseRelease.objects.filter(course_id=course_id, major=major).first()
+
+
+def units_changed_since(*, course: Course, major: int) -> list[Unit]:
+    """The units that a major release after `major` changed, in course order: a refresher's units."""
+    slugs = {
+        slug
+        for release in course_releases_since(course=course, major=major)
+        for slug in release.changed_units
+    }
+    return list(Unit.objects.filter(course=course, slug__in=slugs).order_by("order"))
+
+
+def carried_unit_ids(*, enrolment: Enrolment) -> set[int]:
+    """A refresher's units carried over from the earlier enrolment (no quiz to pass again)."""
+    return set(
+        UnitProgress.objects.filter(enrolment=enrolment, carried_over=True).values_list("unit_id", flat=True)
+    )

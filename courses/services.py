@@ -41,9 +41,7 @@ def completion_checks() -> list[str]:
 
 def enrolment_completion_blockers(*, enrolment: Enrolment) -> list[str]:
     """Why the enrolment cannot be complete yet (empty when it can): the one shared completion rule."""
-    return [
-        reason for name in completion_checks() if (reason := _COMPLETION_CHECKS[name][1](enrolment))
-    ]
+    return [reason for name in completion_checks() if (reason := _COMPLETION_CHECKS[name][1](enrolment))]
 
 
 def _check_units_complete(enrolment: Enrolment) -> str | None:
@@ -86,6 +84,39 @@ def enrolment_create(*, learner, pathway: Pathway) -> Enrolment:
             return Enrolment.objects.get(
                 learner=learner, course_id=pathway.course_id, completed_at__isnull=True
             )
+
+
+def enrolment_create_refresher(
+    *, learner, pathway: Pathway, refreshes: Enrolment | None, from_major: int
+) -> Enrolment:
+    """Start a refresher: a new enrolment in which only the units changed by the major releases after
+    `from_major` are to do; every other unit is carried over as done (`carried_over`), so the one completion
+    rule (`enrolment_completion_blockers`) and the `enrolment_completed` signal work unchanged. Returns the
+    learner's open enrolment instead if one exists. With no changed unit known, the whole course is to do."""
+    from .selectors import units_changed_since
+
+    with transaction.atomic():
+        open_enrolment = Enrolment.objects.filter(
+            learner=learner, course_id=pathway.course_id, completed_at__isnull=True
+        ).first()
+        if open_enrolment is not None:
+            return open_enrolment
+        changed = {unit.pk for unit in units_changed_since(course=pathway.course, major=from_major)}
+        enrolment = enrolment_create(learner=learner, pathway=pathway)
+        if not changed or enrolment.unit_progress.exists():
+            return enrolment
+        enrolment.refreshes = refreshes
+        enrolment.save(update_fields=["refreshes"])
+        now = timezone.now()
+        UnitProgress.objects.bulk_create(
+            [
+                UnitProgress(enrolment=enrolment, unit_id=unit_id, completed_at=now, carried_over=True)
+                for unit_id in Unit.objects.filter(course_id=pathway.course_id)
+                .exclude(pk__in=changed)
+                .values_list("pk", flat=True)
+            ]
+        )
+    return enrolment
 
 
 def unit_visit(*, enrolment: Enrolment, unit: Unit) -> Enrolment:

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
@@ -127,6 +128,11 @@ def _with_status(qs: QuerySet[Membership], *, today: dt.date) -> QuerySet[Member
         certificate_status=Subquery(latest_certificate.values("status")[:1]),
         certificate_expires_on=Subquery(latest_certificate.values("expires_on")[:1]),
         certificate_code=Subquery(latest_certificate.values("code")[:1]),
+        # The version the latest certificate was earned on, and the course's: an older major means
+        # material facts changed since (the holder has been offered a refresher).
+        certificate_version_major=Subquery(latest_certificate.values("version_major")[:1]),
+        certificate_version_minor=Subquery(latest_certificate.values("version_minor")[:1]),
+        course_version_major=Subquery(latest_certificate.values("course__version_major")[:1]),
     )
     issued = Q(certificate_status=CertificateStatus.ISSUED)
     return qs.annotate(
@@ -144,6 +150,11 @@ def _with_status(qs: QuerySet[Membership], *, today: dt.date) -> QuerySet[Member
             When(units_done__gt=0, then=Value(Status.IN_PROGRESS)),
             default=Value(Status.NOT_STARTED),
             output_field=CharField(),
+        ),
+        on_old_version=Case(
+            When(issued & Q(certificate_version_major__lt=F("course_version_major")), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
         ),
         progress_percent=Case(
             When(units_total__gt=0, then=100 * F("units_done") / F("units_total")),

@@ -7,6 +7,7 @@ from collections import defaultdict
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from courses.models import Course, Enrolment, Pathway, Unit
+from courses.selectors import carried_unit_ids
 
 from .models import Attempt, Choice, Question, Quiz
 
@@ -92,5 +93,6 @@ def quizzes_not_passed_reason(enrolment: Enrolment) -> str | None:
     )
     passed = passed_unit_ids(enrolment=enrolment)
     missing = needing - passed
+    if missing:  # a refresher's unchanged units were carried over: their quizzes need no new pass
+        missing -= carried_unit_ids(enrolment=enrolment)
     return f"{len(missing)} unit quiz(zes) have not been passed." if missing else None
-

@@ -13,6 +13,7 @@ from ..models import BLOCK_TYPES, Block, Course, Pathway, Unit, UnitProgress
 from ..services import enrolments_reevaluate
 from .lines import ContentError
 from .parse import CourseSpec, _extensions, parse_all
+from .versions import release_check, release_record
 
 CONTENT_ROOT = Path(__file__).resolve().parent.parent / "content"
 
@@ -43,7 +44,6 @@ def load_courses(
     return results
 
 
-
 def _reevaluate_changed(results: list[LoadResult]) -> None:
     """Units may have gone: learners with nothing left to do complete now (same rule as a unit completion)."""
     for result in results:
@@ -55,6 +55,7 @@ def apply_course(spec: CourseSpec) -> LoadResult:
     course = Course.objects.select_for_update().filter(slug=spec.slug).first()
     if course is not None and course.content_hash == spec.content_hash:
         return LoadResult(spec.slug, "unchanged", course.version)
+    plan = release_check(course=course, spec=spec)  # a material change needs a major release
     created = course is None
     if created:
         course = Course(slug=spec.slug, version=1)
@@ -72,6 +73,7 @@ def apply_course(spec: CourseSpec) -> LoadResult:
     _apply_units(course, spec, pathways)
     for extension in _extensions:
         extension.apply(course=course, spec=spec, parsed=spec.extensions.get(extension.name))
+    release_record(course=course, spec=spec, plan=plan)
     return LoadResult(spec.slug, "created" if created else "updated", course.version)
 
 

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from ..models import BLOCK_TYPES, Course
 from .lines import ContentError, _display, read_yaml
-from .validate import CHOICES, PHONE_RE, Reader, pathway_list
+from .validate import CHOICES, PHONE_RE, Reader, material_flag, pathway_list
 
 # Bump when the loader's mapping of files to rows changes, so every course is reloaded once.
 LOADER_VERSION = "1"
@@ -31,6 +31,8 @@ class BlockSpec:
     heading: str
     pathways: list[str]
     values: dict[str, Any]
+    line: int = 0
+    material: bool = False  # `material: true`: every change to this block needs a major version
 
 
 @dataclass
@@ -197,7 +199,7 @@ def parse_block(reader: Reader, pathway_slugs: set[str]) -> BlockSpec | None:
             f"unknown block type {type_name!r}; expected one of: {', '.join(sorted(BLOCK_TYPES))}", "type"
         )
         return None
-    reader.check_unknown(["type", "heading", "pathways", *block_class.content_fields])
+    reader.check_unknown(["type", "heading", "pathways", "material", *block_class.content_fields])
     values: dict[str, Any] = {}
     for name, (kind, required) in block_class.content_fields.items():
         if kind == "list":
@@ -220,6 +222,8 @@ def parse_block(reader: Reader, pathway_slugs: set[str]) -> BlockSpec | None:
         heading=reader.text("heading", required=False, max_length=200),
         pathways=pathway_list(reader, "pathways", pathway_slugs),
         values=values,
+        line=reader.line(),
+        material=material_flag(reader),
     )
 
 

@@ -161,3 +161,12 @@ def pathway_list(reader: Reader, key: str, known: set[str]) -> list[str]:
         if slug not in known:
             reader.error(f"unknown pathway {slug!r}; this course has: {', '.join(sorted(known))}", key)
     return slugs
+
+
+def material_flag(reader: Reader) -> bool:
+    """A block's optional `material: true` (true/false only)."""
+    value = reader.data.get("material", False)
+    if not isinstance(value, bool):
+        reader.error(f"must be true or false, got {value!r}", "material")
+        return False
+    return value

@@ -112,6 +112,7 @@ def test_download_my_data_has_everything_about_me_and_nothing_about_others(
             "name_on_certificate": user.certificate_name,
             "issued_on": trained.certificate.issued_on.isoformat(),
             "expires_on": trained.certificate.expires_on.isoformat(),
+            "course_version": "1.0",
             "status": "valid",
         }
     ]

@@ -70,11 +70,25 @@ def test_a_certificate_far_from_expiry_cannot_be_renewed(pending_certificate, le
     assert not Enrolment.objects.filter(completed_at__isnull=True).exists()
 
 
-def test_a_new_course_version_makes_a_certificate_renewable(pending_certificate, learner_client):
+def test_a_minor_change_to_the_content_offers_no_renewal(pending_certificate, learner_client):
+    certificate = services.certificate_issue(certificate_id=pending_certificate.pk)
+    course = certificate.course
+    course.version += 1  # the files changed: a new content revision, same major
+    course.version_minor += 1
+    course.save(update_fields=["version", "version_minor"])
+
+    response = learner_client.post(reverse("certificates:renew", args=[certificate.code]))
+
+    assert response.status_code == 400
+    assert not Enrolment.objects.filter(learner=certificate.learner, completed_at__isnull=True).exists()
+
+
+def test_a_new_major_version_makes_a_certificate_renewable(pending_certificate, learner_client):
     certificate = services.certificate_issue(certificate_id=pending_certificate.pk)
     course = certificate.course
     course.version += 1
-    course.save(update_fields=["version"])
+    course.version_major += 1
+    course.save(update_fields=["version", "version_major"])
 
     response = learner_client.post(reverse("certificates:renew", args=[certificate.code]))
 

@@ -26,6 +26,27 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
+def release(
+    course: Path, version: str, *, date: str = "2027-03-01", what_changed: str = "", units=()
+) -> None:
+    """Declare `version` in the course's versions.yaml; a new major gets its release (date, what changed)."""
+    major = int(version.split(".")[0])
+    lines = [
+        f'version: "{version}"',
+        "releases:",
+        "  - major: 1",
+        "    date: 2026-11-01",
+        "    what_changed: First.",
+    ]
+    for number in range(2, major + 1):
+        lines += [f"  - major: {number}", f"    date: {date}"]
+        if what_changed:
+            lines.append(f"    what_changed: {what_changed}")
+        if units:
+            lines.append(f"    units: [{', '.join(units)}]")
+    (course / "versions.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 @dataclass(frozen=True)
 class BadFile:
     """One class of bad content: how to break a copy of the sample course, and the one error it must give
@@ -71,8 +92,8 @@ BAD_FILES = [
         _edit(
             "units/03-next-steps.yaml", "  - type: reflection\n", "  - type: reflection\n    colour: red\n"
         ),
-        f"{UNIT3}: blocks[3].colour (line 15): unknown field 'colour'; expected one of: heading, pathways, "
-        "prompt, type",
+        f"{UNIT3}: blocks[3].colour (line 15): unknown field 'colour'; expected one of: heading, material, "
+        "pathways, prompt, type",
     ),
     BadFile(
         "unknown-pathway",

@@ -23,7 +23,7 @@ from courses.models import (
     Unit,
     UnitProgress,
 )
-from tests.courses.content_edits import BAD_FILES, SAMPLE_CONTENT, copy_sample, edit
+from tests.courses.content_edits import BAD_FILES, SAMPLE_CONTENT, copy_sample, edit, release
 
 
 def snapshot() -> dict:
@@ -271,6 +271,7 @@ def test_adding_and_removing_blocks_and_pathway_limits(db, content_root, course_
         "  - type: reflection\n    prompt: Who works with the children you meet?\n",
         "  - type: signs\n    signs: [A new sign]\n    pathways: [taxi-drivers]\n",
     )
+    release(course_dir, "2.0", what_changed="A new sign for taxi drivers.")  # a new sign is material
 
     load_courses(content_root)
 
