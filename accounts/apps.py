@@ -7,4 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from . import receivers  # noqa: F401 - runs the registered deletion steps
+        from .search import register_sqlite_function
+
+        connection_created.connect(register_sqlite_function, dispatch_uid="accounts.search.cse_fold")

@@ -4,9 +4,26 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+from django.core.validators import MaxLengthValidator
 
+from . import names
 from .models import User
 from .names import clean_certificate_name
+
+# Say what is missing, not "This field is required." (GOV.UK error messages).
+EMAIL_REQUIRED = "Enter your email address"
+PASSWORD_REQUIRED = "Enter a password"  # noqa: S105 - an error message
+PASSWORD_AGAIN_REQUIRED = "Enter the same password again, to confirm it"  # noqa: S105 - a message
+
+
+def _name_field_as_people_count(field: forms.Field) -> None:
+    """No maxlength in the page (browsers cut a name off silently, counting an emoji as two) and no
+    Django "Ensure this value has at most…": clean_certificate_name counts and words it."""
+    field.widget.attrs.pop("maxlength", None)
+    field.max_length = None
+    field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+    field.help_text = names.HINT
+    field.error_messages["required"] = names.EMPTY_MESSAGE
 
 
 class SignUpForm(BaseUserCreationForm):
@@ -22,6 +39,10 @@ class SignUpForm(BaseUserCreationForm):
         # The sign-up page passes check_existing=False: it must not say which addresses have accounts.
         super().__init__(*args, **kwargs)
         self.check_existing = check_existing
+        _name_field_as_people_count(self.fields["certificate_name"])
+        self.fields["email"].error_messages["required"] = EMAIL_REQUIRED
+        self.fields["password1"].error_messages["required"] = PASSWORD_REQUIRED
+        self.fields["password2"].error_messages["required"] = PASSWORD_AGAIN_REQUIRED
 
     def _get_validation_exclusions(self) -> set[str]:
         exclude = super()._get_validation_exclusions()
@@ -52,6 +73,8 @@ class EmailAuthenticationForm(AuthenticationForm):
         self.fields["username"].label = "Email address"
         self.fields["username"].widget = forms.EmailInput(attrs={"autocomplete": "email", "autofocus": False})
         self.fields["username"].max_length = 254
+        self.fields["username"].error_messages["required"] = EMAIL_REQUIRED
+        self.fields["password"].error_messages["required"] = "Enter your password"
 
 
 class CertificateNameForm(forms.ModelForm):
@@ -59,6 +82,10 @@ class CertificateNameForm(forms.ModelForm):
         model = User
         fields = ("certificate_name",)
         widgets = {"certificate_name": forms.TextInput(attrs={"autocomplete": "name"})}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        _name_field_as_people_count(self.fields["certificate_name"])
 
     def clean_certificate_name(self) -> str:
         return clean_certificate_name(self.cleaned_data["certificate_name"])

@@ -54,6 +54,13 @@ class LoginView(auth_views.LoginView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """Django's view; a new password also lifts the account's log-in lock-outs, from every address."""
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        again = form.fields["new_password2"]
+        again.error_messages["required"] = "Enter the new password again, to confirm it"
+        return form
+
     def form_valid(self, form) -> HttpResponse:
         response = super().form_valid(form)
         axes_reset(username=form.user.email.strip().lower())

@@ -37,7 +37,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField("email address", max_length=254, unique=True)
     certificate_name = models.CharField(
         "name as it should appear on your certificate",
-        max_length=120,
+        max_length=255,  # 120 characters as people count them (accounts.names), marks and emoji take more
         help_text="Use the name an employer or council will know you by.",
     )
     licence_number = models.CharField(

@@ -18,6 +18,38 @@ HIDDEN_MESSAGE = (
     "using only letters, spaces and punctuation you can see."
 )
 NO_LETTER_MESSAGE = "Enter your name using letters."
+MAX_CHARACTERS = 120  # as people count them: an accented letter or an emoji is one
+MAX_CODE_POINTS = 255  # what the database column holds (marks and joined emoji take several)
+HINT = f"Use the name an employer or council will know you by, up to {MAX_CHARACTERS} characters."
+# Code points that join the character before them rather than start one.
+_JOINING = (
+    {"\u200d", "\u200c"} | {chr(c) for c in range(0xFE00, 0xFE10)} | {chr(c) for c in range(0x1F3FB, 0x1F400)}
+)
+
+
+def visible_length(text: str) -> int:
+    """How many characters a person would count: combining marks, variation selectors, skin-tone modifiers
+    and the parts of a joined emoji (after U+200D) add nothing; a pair of regional-indicator letters (a flag)
+    is one. An approximation of Unicode grapheme clusters, good for names."""
+    count, previous, flag_half = 0, "", False
+    for ch in text:
+        regional = 0x1F1E6 <= ord(ch) <= 0x1F1FF
+        if unicodedata.category(ch) in {"Mn", "Mc", "Me"} or ch in _JOINING or previous == "\u200d":
+            pass
+        elif regional and flag_half:
+            flag_half = False
+        else:
+            count += 1
+            flag_half = regional
+        previous = ch
+    return count
+
+
+def too_long_message(length: int) -> str:
+    return (
+        f"Your name is {length} characters long. Use {MAX_CHARACTERS} characters or fewer: you could leave "
+        "out a middle name."
+    )
 
 
 def normalise_name(raw: str) -> str:
@@ -45,4 +77,7 @@ def clean_certificate_name(raw: str) -> str:
         raise ValidationError(HIDDEN_MESSAGE, code="hidden_character")
     if not any(unicodedata.category(ch).startswith("L") for ch in name):
         raise ValidationError(NO_LETTER_MESSAGE, code="no_letter")
+    length = visible_length(name)
+    if length > MAX_CHARACTERS or len(name) > MAX_CODE_POINTS:
+        raise ValidationError(too_long_message(length), code="max_length")
     return name

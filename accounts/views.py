@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.decorators import ratelimit
 
 from . import personal_data, services, sign_up
-from .forms import CertificateNameForm, DeleteAccountForm, LicenceNumberForm, SignUpForm
+from .forms import EMAIL_REQUIRED, CertificateNameForm, DeleteAccountForm, LicenceNumberForm, SignUpForm
 from .models import User
 from .verification import send_sign_up_attempt_email, send_verification_email, user_from_verification_token
 
@@ -185,6 +185,11 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
     email_template_name = "registration/password_reset_email.txt"
     html_email_template_name = "registration/password_reset_email.html"
     subject_template_name = "registration/password_reset_subject.txt"
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["email"].error_messages["required"] = EMAIL_REQUIRED
+        return form
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if getattr(request, "limited", False):

@@ -13,7 +13,7 @@ class RevocationInline(admin.StackedInline):
     model = Revocation
     extra = 0
     can_delete = False
-    readonly_fields = ("reason", "revoked_by", "revoked_at")
+    readonly_fields = ("reason", "retake_allowed", "revoked_by", "revoked_at", "emailed_at")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -90,7 +90,10 @@ class CertificateAdmin(admin.ModelAdmin):
         form = RevokeForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             services.certificate_revoke(
-                certificate=certificate, reason=form.cleaned_data["reason"], revoked_by=request.user
+                certificate=certificate,
+                reason=form.cleaned_data["reason"],
+                revoked_by=request.user,
+                retake_allowed=form.cleaned_data["retake_allowed"],
             )
             self.message_user(request, f"Certificate {certificate.display_code} revoked.", messages.SUCCESS)
             return redirect("admin:certificates_certificate_change", pk)
@@ -101,7 +104,8 @@ class CertificateAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "title": f"Revoke {certificate.display_code}",
         }
-        return render(request, "admin/certificates/revoke.html", context)
+        status = 400 if request.method == "POST" else 200  # a refused form says so, in place
+        return render(request, "admin/certificates/revoke.html", context, status=status)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}

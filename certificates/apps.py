@@ -9,13 +9,16 @@ class CertificatesConfig(AppConfig):
         from django.conf import settings
 
         from accounts.personal_data import register_deletion_step, register_section
+        from courses.hooks import set_completion_notes
         from courses.services import register_completion_check
         from elearning.celery import register_periodic
 
-        from . import receivers, services  # noqa: F401 - receivers connects the completion signal
+        from . import receivers, revocation, services  # noqa: F401 - receivers connects the completion signal
         from .personal_data import personal_data_certificates
 
         register_section("certificates", personal_data_certificates)
+        # A course whose certificate was revoked no longer says "Completed".
+        set_completion_notes(revocation.completion_notes)
         # Part of the completion rule, so an enrolment never completes without a name to print.
         register_completion_check("certificates.holder_name", services.holder_name_reason, order=30)
         # The steps are independent; the numbers only fix the order (certificates 10, organisations 20).

@@ -23,5 +23,13 @@ class VerifyForm(forms.Form):
 
 class RevokeForm(forms.Form):
     reason = forms.CharField(
-        widget=forms.Textarea, max_length=2000, error_messages={"required": "Give a reason"}
+        label="Reason, in words the holder will understand",
+        help_text="For example: “The quiz answers were not your own work.” The holder sees this.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={"required": "Give a reason: the holder is told why their certificate was revoked"},
+    )
+    retake_allowed = forms.BooleanField(
+        label="Let them take the course again (a new certificate once they complete it)",
+        required=False,
     )

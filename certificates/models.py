@@ -32,7 +32,7 @@ class Certificate(models.Model):
     version_major = models.PositiveIntegerField(default=1)
     version_minor = models.PositiveIntegerField(default=0)
     # Snapshots: the certificate says what was true when it was issued, whatever changes later.
-    holder_name = models.CharField(max_length=120)
+    holder_name = models.CharField(max_length=255)  # a snapshot of accounts' certificate_name
     course_title = models.CharField(max_length=200)
     pathway_title = models.CharField(max_length=120)
     cpd_minutes = models.PositiveIntegerField()
@@ -101,6 +101,10 @@ class Revocation(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     revoked_at = models.DateTimeField(default=timezone.now)
+    retake_allowed = models.BooleanField(
+        default=False, help_text="The holder may take the course again for a new certificate."
+    )
+    emailed_at = models.DateTimeField(null=True, blank=True, help_text="When the holder was told by email.")
 
     def __str__(self) -> str:
         return f"Revocation of {self.certificate_id}"

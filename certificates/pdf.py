@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +18,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from . import pdf_scripts
 from .models import Certificate
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
@@ -30,6 +32,12 @@ def _register_fonts() -> None:
     # A TTF font with wide Unicode coverage, embedded in the PDF, so any holder name prints correctly.
     pdfmetrics.registerFont(TTFont(REGULAR, str(FONT_DIR / "DejaVuSans.ttf")))
     pdfmetrics.registerFont(TTFont(BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+    pdf_scripts.register_script_fonts()
+
+
+def _long_date(day: dt.date) -> str:
+    """"1 December 2026", as the web pages write dates (no leading zero)."""
+    return f"{day.day} {day:%B %Y}"
 
 
 def _qr_drawing(url: str, size: float) -> Drawing:
@@ -106,8 +114,12 @@ def render_certificate_pdf(certificate: Certificate, *, verification_url: str) -
     pdf.drawCentredString(centre, height - 40 * mm, "Certificate of completion")
     pdf.setFont(REGULAR, 14)
     pdf.drawCentredString(centre, height - 58 * mm, "This is to certify that")
-    name_lines, name_size = _fit_lines(certificate.holder_name, BOLD, 34, text_width)
-    _draw_centred_lines(pdf, name_lines, BOLD, name_size, centre, height - 76 * mm)
+    # The name may be in any script: per-run font fallback, shaping and right-to-left order.
+    name_lines, name_size = pdf_scripts.fit_text(certificate.holder_name, 34, text_width)
+    step = name_size * 1.15
+    for number, line in enumerate(name_lines):
+        baseline = height - 76 * mm + step * (len(name_lines) - 1) / 2 - number * step
+        pdf_scripts.draw_centred(pdf, line, name_size, centre, baseline)
     pdf.setFont(REGULAR, 14)
     pdf.drawCentredString(centre, height - 92 * mm, "has completed the course")
     title_lines, title_size = _fit_lines(certificate.course_title, BOLD, 24, text_width)
@@ -126,8 +138,8 @@ def render_certificate_pdf(certificate: Certificate, *, verification_url: str) -
 
     left = 30 * mm
     pdf.setFont(REGULAR, 12)
-    pdf.drawString(left, 52 * mm, f"Issued: {certificate.issued_on:%d %B %Y}")
-    pdf.drawString(left, 45 * mm, f"Expires: {certificate.expires_on:%d %B %Y}")
+    pdf.drawString(left, 52 * mm, f"Issued: {_long_date(certificate.issued_on)}")
+    pdf.drawString(left, 45 * mm, f"Expires: {_long_date(certificate.expires_on)}")
     pdf.drawString(left, 38 * mm, f"Verification code: {certificate.display_code}")
     pdf.setFont(REGULAR, 10)
     url = verification_url

@@ -51,8 +51,9 @@ def certificate_renews_by_refresher(certificate: Certificate, today: dt.date | N
 
 
 def certificate_ids_renewable(*, learner, certificates: list[Certificate]) -> set[int]:
-    """Which of the learner's certificates (pass them all) offer "Renew": issued, due, the newest for their
-    course, and no enrolment on that course already open (so pressing Renew twice does not start two)."""
+    """Which of the learner's certificates (pass them all) offer "Renew": issued and due, or revoked with a
+    retake allowed; the newest for their course, and no enrolment on that course already open (so pressing
+    Renew twice does not start two)."""
     open_courses = set(
         Enrolment.objects.filter(learner=learner, completed_at__isnull=True).values_list(
             "course_id", flat=True
@@ -64,9 +65,18 @@ def certificate_ids_renewable(*, learner, certificates: list[Certificate]) -> se
     return {
         c.pk
         for c in certificates
-        if c.status == Certificate.Status.ISSUED
-        and c.pathway_id is not None
+        if c.pathway_id is not None
         and c.course_id not in open_courses
         and newest.get(c.course_id, c).pk == c.pk
-        and certificate_renewal_due(c)
+        and (
+            (c.status == Certificate.Status.ISSUED and certificate_renewal_due(c))
+            or (c.status == Certificate.Status.REVOKED and _retake_allowed(c))  # staff allowed a retake
+        )
     }
+
+
+def _retake_allowed(certificate: Certificate) -> bool:
+    try:
+        return certificate.revocation.retake_allowed
+    except Certificate.revocation.RelatedObjectDoesNotExist:
+        return False

@@ -21,7 +21,7 @@ from courses import services as course_services
 from courses.models import Enrolment
 from elearning.outbox import enqueue_or_leave_for_sweeper
 
-from . import repair
+from . import repair, revocation
 from .hooks import email_sections
 from .links import verification_url
 from .models import Certificate, Revocation
@@ -365,7 +365,11 @@ def certificate_retry(*, certificate_id: int) -> Certificate:
     return certificate
 
 
-def certificate_revoke(*, certificate: Certificate, reason: str, revoked_by) -> Certificate:
+def certificate_revoke(
+    *, certificate: Certificate, reason: str, revoked_by, retake_allowed: bool = False
+) -> Certificate:
+    """Revoke with the reason the holder is shown; they are emailed once, after commit. With
+    `retake_allowed` their certificates page offers the course again."""
     reason = (reason or "").strip()
     if not reason:
         raise ValueError("A reason is required to revoke a certificate.")
@@ -373,10 +377,16 @@ def certificate_revoke(*, certificate: Certificate, reason: str, revoked_by) -> 
         locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
         Revocation.objects.update_or_create(
             certificate=locked,
-            defaults={"reason": reason, "revoked_by": revoked_by, "revoked_at": timezone.now()},
+            defaults={
+                "reason": reason,
+                "revoked_by": revoked_by,
+                "revoked_at": timezone.now(),
+                "retake_allowed": retake_allowed,
+            },
         )
         locked.status = Certificate.Status.REVOKED
         locked.save(update_fields=["status"])
+        transaction.on_commit(partial(revocation.revocation_email_enqueue, certificate_id=locked.pk))
     return locked
 
 

@@ -8,7 +8,7 @@ import smtplib
 from celery import Task, shared_task
 from django.conf import settings
 
-from . import services, version_notices
+from . import revocation, services, version_notices
 from .failures import TRANSIENT_ERRORS, failure_reason, is_transient
 
 
@@ -72,3 +72,15 @@ def certificate_email_task(certificate_id: int) -> None:
 )
 def version_notice_email_task(notice_id: int) -> None:
     version_notices.version_notice_email_send(notice_id=notice_id)
+
+
+@shared_task(
+    name="certificates.revocation_email",
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError, OSError),
+    retry_backoff=5,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=6,
+)
+def revocation_email_task(certificate_id: int) -> None:
+    revocation.revocation_email_send(certificate_id=certificate_id)

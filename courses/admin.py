@@ -127,6 +127,7 @@ class BlockParentAdmin(TouchesCourseMixin, PolymorphicParentModelAdmin):
     base_model = Block
     child_models = BLOCK_MODELS
     list_display = ("__str__", "unit", "order")
+    list_select_related = ("unit",)
     list_filter = ("unit__course", "unit")
 
 

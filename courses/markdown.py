@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import markdown as md
@@ -29,10 +30,21 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
 
 
+# A phone number set in bold (999, 101, 111, 116 000, or a UK number starting with 0) becomes a tel: link, so
+# it can be tapped on a phone. Bold that is already a link's text is left alone.
+PHONE_IN_BOLD = re.compile(r"(?<!\">)<strong>(999|101|111|116 ?\d{3}|0\d[\d ]{8,12}\d)</strong>")
+
+
+def _phone_links(html: str) -> str:
+    return PHONE_IN_BOLD.sub(
+        lambda m: f'<a href="tel:{m.group(1).replace(" ", "")}"><strong>{m.group(1)}</strong></a>', html
+    )
+
+
 @lru_cache(maxsize=4096)
 def render_markdown(text: str) -> SafeString:
     """Render Markdown written by content authors; anything outside a small safe list of tags is removed."""
-    html = md.markdown(text or "", extensions=["sane_lists"], output_format="html")
+    html = _phone_links(md.markdown(text or "", extensions=["sane_lists"], output_format="html"))
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

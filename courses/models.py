@@ -123,7 +123,10 @@ class Block(PolymorphicModel):
         ordering = ["order", "id"]
 
     def __str__(self) -> str:
-        return f"{self.type_name}: {self.heading or self.pk}"
+        # Readable in the admin's list of base rows too: the real type's name (content types are cached).
+        real = self.get_real_instance_class() if self.polymorphic_ctype_id else type(self)
+        kind = str((real or type(self))._meta.verbose_name).capitalize()
+        return f"{kind}: {self.heading}" if self.heading else f"{kind} (position {self.order}, no heading)"
 
     def render_context(self) -> dict:
         """Extra template context for this block type; subclasses add their own prepared values."""

@@ -38,8 +38,21 @@ def _with_progress(qs: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
 
 
 def enrolment_list_for_dashboard(*, learner) -> QuerySet[Enrolment]:
-    """The learner's enrolments, newest first, each with units_total and units_done."""
-    return _with_progress(Enrolment.objects.filter(learner=learner)).order_by("completed_at", "-started_at")
+    """The learner's enrolments, newest first, each with units_total, units_done and where to continue
+    (next_unit_slug, next_unit_title: the first unfinished unit, the rule the course page uses too)."""
+    first_unfinished = (
+        Unit.objects.filter(course=OuterRef("course"))
+        .exclude(Exists(UnitProgress.objects.filter(enrolment=OuterRef(OuterRef("pk")), unit=OuterRef("pk"))))
+        .order_by("order", "id")
+    )
+    return (
+        _with_progress(Enrolment.objects.filter(learner=learner))
+        .annotate(
+            next_unit_slug=Subquery(first_unfinished.values("slug")[:1]),
+            next_unit_title=Subquery(first_unfinished.values("title")[:1]),
+        )
+        .order_by("completed_at", "-started_at")
+    )
 
 
 def enrolment_current(*, learner, course: Course) -> Enrolment | None:
@@ -66,17 +79,8 @@ def course_outline(*, enrolment: Enrolment) -> list[OutlineUnit]:
 
 
 def outline_next_unit(outline: list[OutlineUnit], enrolment: Enrolment) -> Unit | None:
-    """Where to continue: the first incomplete unit after the last one visited, else the first incomplete."""
-    incomplete = [item.unit for item in outline if not item.is_complete]
-    if not incomplete:
-        return None
-    if enrolment.last_unit_id:
-        last_order = next((i.unit.order for i in outline if i.unit.pk == enrolment.last_unit_id), None)
-        if last_order is not None:
-            for item in outline:
-                if item.unit.order >= last_order and not item.is_complete:
-                    return item.unit
-    return incomplete[0]
+    """Where to continue: the first unfinished unit (the one rule; the dashboard uses it too)."""
+    return next((item.unit for item in outline if not item.is_complete), None)
 
 
 def unit_blocks_for_pathway(*, unit: Unit, pathway: Pathway) -> QuerySet[Block]:

@@ -6,9 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import hooks, selectors, services
+from . import hooks, pathway_change, selectors, services
 from .models import Course, Enrolment, Unit
 
 
@@ -29,6 +29,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     enrolments = list(selectors.enrolment_list_for_dashboard(learner=request.user))
     enrolled_course_ids = {e.course_id for e in enrolments}
     other_courses = [c for c in selectors.course_list_published() if c.pk not in enrolled_course_ids]
+    notes = hooks.completion_notes(enrolments=enrolments)
+    for enrolment in enrolments:
+        enrolment.completion_note = notes.get(enrolment.pk)
     return render(
         request, "courses/dashboard.html", {"enrolments": enrolments, "other_courses": other_courses}
     )
@@ -45,6 +48,7 @@ def course_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
         )
     outline = selectors.course_outline(enrolment=enrolment)
     next_unit = selectors.outline_next_unit(outline, enrolment)
+    enrolment.completion_note = hooks.completion_notes(enrolments=[enrolment]).get(enrolment.pk)
     return render(
         request,
         "courses/course_detail.html",
@@ -155,3 +159,33 @@ def unit_mark_read(request: HttpRequest, course_slug: str, unit_slug: str) -> Ht
     if following is not None:
         return redirect("courses:unit", course_slug=course.slug, unit_slug=following.slug)
     return redirect("courses:detail", course_slug=course.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_role(request: HttpRequest, course_slug: str) -> HttpResponse:
+    """Another role for an open enrolment: first see what is kept and what is done again, then confirm."""
+    course = _course_or_404(course_slug)
+    enrolment = _enrolment(request, course)
+    if enrolment is None or enrolment.completed_at is not None:
+        return redirect("courses:detail", course_slug=course.slug)
+    others = [p for p in course.pathways.all() if p.pk != enrolment.pathway_id]
+    source = request.POST if request.method == "POST" else request.GET
+    slug = source.get("pathway", "")
+    context = {"course": course, "enrolment": enrolment, "pathways": others, "plan": None, "error": None}
+    if slug or request.method == "POST":
+        pathway = next((p for p in others if p.slug == slug), None)
+        if pathway is None:
+            context["error"] = "Choose the role you want to change to."
+            return render(request, "courses/change_role.html", context, status=400)
+        if request.method == "POST":
+            plan = pathway_change.enrolment_pathway_change(enrolment=enrolment, pathway=pathway)
+            redo = len(plan.redo)
+            messages.success(
+                request,
+                f"Your role is now {pathway.title}."
+                + (f" {redo} unit{'s' if redo != 1 else ''} to do again." if redo else ""),
+            )
+            return redirect("courses:detail", course_slug=course.slug)
+        context["plan"] = pathway_change.pathway_change_plan(enrolment=enrolment, pathway=pathway)
+    return render(request, "courses/change_role.html", context)

@@ -146,3 +146,18 @@ def local_secret_key(var_dir: Path) -> str:
     key_file.write_text(key)
     key_file.chmod(0o600)
     return key
+
+
+def default_site_url(environ: dict[str, str] | None = None) -> str:
+    """SITE_URL when set; otherwise the address `make run` serves (HOST and PORT, as scripts/run.sh reads
+    them), so links in emails, PDFs and QR codes follow `PORT=8101 make run`."""
+    environ = os.environ if environ is None else environ
+    explicit = environ.get("SITE_URL", "").strip()
+    if explicit:
+        return explicit.rstrip("/")
+    host = environ.get("HOST", "").strip() or "127.0.0.1"
+    # Served on every interface: links still name this machine (a comparison, not a binding).
+    if host in {"0.0.0.0", "::"}:  # noqa: S104  # nosec B104
+        host = "127.0.0.1"
+    port = env_int("PORT", 8000, environ)
+    return f"http://{host}:{port}"

@@ -12,6 +12,7 @@ from elearning.config import (
     SQLITE_OPTIONS,
     cache_config,
     check_broker_url,
+    default_site_url,
     env_bool,
     env_int,
     env_list,
@@ -39,7 +40,7 @@ if not SECRET_KEY:
     SECRET_KEY = local_secret_key(VAR_DIR)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = default_site_url()
 SITE_NAME = "CSE awareness training"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [SITE_URL] if SITE_URL.startswith("https://") else [])
 

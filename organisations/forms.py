@@ -41,8 +41,9 @@ class EmailInvitationForm(forms.Form):
     emails = forms.CharField(
         label="Email addresses",
         help_text=(
-            "One person per line. You can paste a column from a spreadsheet, or CSV rows with the email "
-            "address in any column. We will tell you about any line we cannot use."
+            "One address a line, or several separated by commas or semicolons (as Outlook copies them). "
+            "You can paste a column from a spreadsheet, or CSV rows with the email address in any column. "
+            "We list every address we send an invitation to, and every one we cannot use."
         ),
         widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false", "autocomplete": "off"}),
         error_messages={"required": "Enter at least one email address."},

@@ -25,10 +25,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from accounts.search import Fold
 from accounts.services import normalise_licence_number
 from certificates import api as certificates_api
 from certificates.api import Certificate, CertificateStatus
 from courses.models import Enrolment, Pathway, Unit, UnitProgress
+from courses.progress import percent_done_sql
 
 from .models import CertificateExport, Invitation, Membership, Organisation
 
@@ -61,6 +63,8 @@ class Status:
     CHOICES = list(LABELS.items())
     # Statuses from an issued (or since revoked) certificate: its code and expiry date mean something.
     FROM_CERTIFICATE = (VALID, EXPIRING, EXPIRED, REVOKED)
+    # ...and of those, the ones whose expiry date still tells the manager something.
+    WITH_EXPIRY = (VALID, EXPIRING, EXPIRED)
 
 
 # Who manages what --------------------------------------------------------------------------------------
@@ -156,11 +160,7 @@ def _with_status(qs: QuerySet[Membership], *, today: dt.date) -> QuerySet[Member
             default=Value(False),
             output_field=BooleanField(),
         ),
-        progress_percent=Case(
-            When(units_total__gt=0, then=100 * F("units_done") / F("units_total")),
-            default=Value(0),
-            output_field=IntegerField(),
-        ),
+        progress_percent=percent_done_sql("units_done", "units_total", "enrolment_completed_at"),
     )
 
 
@@ -181,15 +181,22 @@ def member_list(
         qs = qs.filter(status=status)
     if pathway_id:
         qs = qs.filter(pathway_ref=pathway_id)
-    search = search.strip()
+    search = " ".join(search.split())
     if search:
-        match = (
-            Q(email__icontains=search)
-            | Q(user__email__icontains=search)
-            | Q(user__certificate_name__icontains=search)
+        # Accents and case ignored on both sides ("sian" finds "Siân"), by the database's cse_fold().
+        typed = Fold(Value(search))
+        qs = qs.alias(
+            email_folded=Fold("email"),
+            user_email_folded=Fold("user__email"),
+            name_folded=Fold("user__certificate_name"),
         )
-        if organisation.is_licensing_authority and (number := normalise_licence_number(search)):
-            match |= Q(user__licence_number=number)
+        match = (
+            Q(email_folded__contains=typed)
+            | Q(user_email_folded__contains=typed)
+            | Q(name_folded__contains=typed)
+        )
+        if organisation.is_licensing_authority and len(number := normalise_licence_number(search)) >= 2:
+            match |= Q(user__licence_number__startswith=number)  # a partial number finds its holders
         qs = qs.filter(match)
     return qs.order_by(Coalesce("user__certificate_name", Value("")), "email", "pk")
 

@@ -52,9 +52,9 @@ def member_rows(members: QuerySet[Membership], *, licensing: bool) -> Iterator[s
             member.get_role_display(),
             Status.LABELS.get(member.status, member.status),
             member.pathway_title or "",
-            member.progress_percent if member.status == Status.IN_PROGRESS else "",
+            member.progress_percent if user else "",  # 100 once complete, as the learner sees it
             member.certificate_code if certified else "",
-            _date(member.certificate_expires_on) if certified else "",
+            _date(member.certificate_expires_on) if member.status in Status.WITH_EXPIRY else "",
             _date(member.invited_at),
             _date(member.joined_at),
         ]

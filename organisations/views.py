@@ -240,10 +240,7 @@ def invite_emails(request: HttpRequest, organisation: Organisation) -> HttpRespo
             pathway=form.cleaned_data["pathway"],
             expires_in_days=form.cleaned_data["expires_in_days"],
         )
-        if not result.problems:
-            messages.success(request, f"{len(result.invited)} invitation(s) sent.")
-            return redirect("organisations:dashboard", organisation_id=organisation.pk)
-        # Offer the lines we could not use again, to correct and send; the good ones have gone.
+        # Every address used is listed, and every one refused; those are offered again, to correct and send.
         bad_lines = "\n".join(problem.value for problem in result.problems)
         form = EmailInvitationForm(
             initial={

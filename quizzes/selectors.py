@@ -96,3 +96,25 @@ def quizzes_not_passed_reason(enrolment: Enrolment) -> str | None:
     if missing:  # a refresher's unchanged units were carried over: their quizzes need no new pass
         missing -= carried_unit_ids(enrolment=enrolment)
     return f"{len(missing)} unit quiz(zes) have not been passed." if missing else None
+
+
+def unit_ids_with_different_questions(
+    course_id: int, first_pathway_id: int, second_pathway_id: int
+) -> set[int]:
+    """Units whose quiz sets one pathway questions it does not set the other (the rule of
+    question_ids_for_pathway: open to all, or limited to that pathway). One query. For courses.hooks."""
+    rows = (
+        Question.objects.non_polymorphic()
+        .filter(quiz__unit__course_id=course_id, is_active=True)
+        .values_list("pk", "quiz__unit_id", "pathways")
+    )
+    limited: dict[int, set[int | None]] = {}
+    unit_of: dict[int, int] = {}
+    for question_id, unit_id, pathway_id in rows:
+        unit_of[question_id] = unit_id
+        limited.setdefault(question_id, set()).add(pathway_id)
+    return {
+        unit_of[question_id]
+        for question_id, pathways in limited.items()
+        if pathways != {None} and (first_pathway_id in pathways) != (second_pathway_id in pathways)
+    }

@@ -9,6 +9,8 @@ PY=.venv/bin/python
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
 VAR_DIR="${VAR_DIR:-var}"
+# The worker and beat build links too: they read HOST and PORT for the default SITE_URL.
+export HOST PORT
 
 pids=()
 stop() {

@@ -8,6 +8,7 @@ from django.utils.safestring import SafeString
 
 from courses.markdown import render_markdown
 from courses.models import Block
+from courses.progress import percent_done
 
 register = template.Library()
 
@@ -27,4 +28,4 @@ def markdown(text: str) -> SafeString:
 
 @register.filter
 def percent(done: int, total: int) -> int:
-    return int(round(100 * done / total)) if total else 0
+    return percent_done(done, total)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import secrets
 from dataclasses import dataclass, field
-from email.utils import parseaddr
+from email.utils import getaddresses
 from functools import partial
 
 from django.conf import settings
@@ -114,9 +113,47 @@ def _shown(value: str) -> str:
     return value if len(value) <= 80 else value[:77] + "..."
 
 
+SEPARATORS = ",;\t"  # commas (RFC 5322 lists, CSV), semicolons (Outlook), tabs (a spreadsheet row)
+
+
+def _pieces(line: str) -> list[str]:
+    """Cut a line at separators outside quotes and angle brackets, so `"Last, First" <b@x>` stays whole."""
+    pieces, current, quoted, angled = [], [], False, False
+    for char in line:
+        if char == '"':
+            quoted = not quoted
+        elif char == "<" and not quoted:
+            angled = True
+        elif char == ">" and not quoted:
+            angled = False
+        if char in SEPARATORS and not quoted and not angled:
+            pieces.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+    pieces.append("".join(current).strip())
+    return [piece for piece in pieces if piece]
+
+
+def _address_in(piece: str) -> str | None:
+    """The one address in `piece` (RFC 5322, read by email.utils.getaddresses), or None if it has none
+    that is valid."""
+    found = [address for _name, address in getaddresses([piece]) if address]
+    if len(found) != 1:
+        return None
+    address = found[0].strip().lower()
+    try:
+        validate_email(address)
+    except ValidationError:
+        return None
+    return address
+
+
 def parse_email_lines(text: str) -> tuple[list[tuple[int, str]], list[LineProblem]]:
-    """One person per line: an address, "Name <address>", or a CSV row with the address in one column. A
-    first line that is only a column heading is ignored. Each address is checked on its own."""
+    """Every address on every line: one per line, or several separated by commas or semicolons
+    (`a@x; b@x`, Outlook's `Name <a@x>; "Last, First" <b@x>`), or CSV and spreadsheet rows whose other
+    columns hold no "@" (names, roles: ignored). A first line that is only a column heading is ignored.
+    Each address is checked on its own; each one that cannot be used is reported."""
     good: list[tuple[int, str]] = []
     problems: list[LineProblem] = []
     first_line: dict[str, int] = {}
@@ -128,26 +165,26 @@ def parse_email_lines(text: str) -> tuple[list[tuple[int, str]], list[LineProble
                 LineProblem(number, raw[:80], f"the line is longer than {MAX_LINE_LENGTH} characters.")
             )
             continue
-        try:
-            cells = [cell.strip() for cell in next(csv.reader([raw]), [])] or [raw.strip()]
-        except csv.Error:
-            cells = [raw.strip()]
-        cell = next((c for c in cells if "@" in c), cells[0])
-        if number == 1 and cell.lower() in HEADER_WORDS:
+        pieces = _pieces(raw)
+        with_at = [piece for piece in pieces if "@" in piece]
+        if not with_at:
+            if number == 1 and any(piece.lower() in HEADER_WORDS for piece in pieces):
+                continue
+            value = raw.strip()
+            problems.append(LineProblem(number, value, f"'{_shown(value)}' is not an email address."))
             continue
-        address = (parseaddr(cell)[1] or cell).strip().lower()
-        try:
-            validate_email(address)
-        except ValidationError:
-            problems.append(LineProblem(number, cell, f"'{_shown(cell)}' is not an email address."))
-            continue
-        if address in first_line:
-            problems.append(
-                LineProblem(number, cell, f"'{_shown(address)}' is already on line {first_line[address]}.")
-            )
-            continue
-        first_line[address] = number
-        good.append((number, address))
+        for piece in with_at:
+            address = _address_in(piece)
+            if address is None:
+                problems.append(LineProblem(number, piece, f"'{_shown(piece)}' is not an email address."))
+                continue
+            if address in first_line:
+                earlier = first_line[address]
+                where = "earlier on this line" if earlier == number else f"on line {earlier}"
+                problems.append(LineProblem(number, piece, f"'{_shown(address)}' is already {where}."))
+                continue
+            first_line[address] = number
+            good.append((number, address))
     return good, problems
 
 

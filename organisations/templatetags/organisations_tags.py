@@ -32,5 +32,6 @@ def status_label(status: str) -> str:
 
 @register.filter
 def has_certificate(status: str) -> bool:
-    """Whether the status comes from an issued (or revoked) certificate, so an expiry date means something."""
-    return status in Status.FROM_CERTIFICATE
+    """Whether the status comes from an issued certificate still in force or expired, so an expiry date
+    means something (a revoked certificate no longer expires: it is not valid)."""
+    return status in Status.WITH_EXPIRY

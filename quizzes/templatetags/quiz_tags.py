@@ -30,3 +30,13 @@ def get_item(mapping: dict, key: str):
 @register.filter
 def contains(values, key) -> bool:
     return key in (values or [])
+
+
+SELECT_ALL = "Select all that apply."
+
+
+@register.filter
+def without_select_all(prompt: str) -> str:
+    """The prompt without a closing "Select all that apply.": the hint under it says so once."""
+    text = (prompt or "").rstrip()
+    return text[: -len(SELECT_ALL)].rstrip() if text.endswith(SELECT_ALL) else text

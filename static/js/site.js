@@ -12,6 +12,20 @@
       setTimeout(function () { form.dataset.submitted = "false"; }, 10000);
     });
   });
+  // Copy buttons (shown only where copying works): copy the text of the element they name.
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    var status = document.querySelector('[data-copy-status="' + button.getAttribute("data-copy") + '"]');
+    if (!source || !navigator.clipboard || !window.isSecureContext) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+        if (status) { status.textContent = "Link copied"; }
+      }, function () {
+        if (status) { status.textContent = "Could not copy: select the link and copy it yourself"; }
+      });
+    });
+  });
   // Pages that wait for something (a certificate being prepared) reload themselves politely.
   var refresh = document.querySelector("[data-refresh-seconds]");
   if (refresh) {

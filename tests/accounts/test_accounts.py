@@ -45,7 +45,7 @@ def test_sign_up_creates_the_account_and_the_emailed_link_logs_in(client):
     ("change", "field", "message"),
     [
         ({"email": "not-an-email"}, "email", "Enter a valid email address."),
-        ({"certificate_name": "   "}, "certificate_name", "This field is required."),
+        ({"certificate_name": "   "}, "certificate_name", "Enter your name as it should appear on your"),
         ({"password2": "something-else-99"}, "password2", "The two password fields"),
         ({"password1": "short", "password2": "short"}, "password2", "This password is too short."),
     ],

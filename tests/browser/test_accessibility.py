@@ -182,10 +182,12 @@ def test_a_quiz_can_be_done_with_the_keyboard_alone(page, base_url, real_course,
         elif question.type_name == "ordering":
             for c in choices:
                 wanted[question.item_field(c)] = f"select:{c.position}"
-        else:
+        else:  # matching: a radio group per prompt
             answers = question.answers(choices)
             for c in choices:
-                wanted[question.item_field(c)] = f"select:{answers.index(c.match) + 1}"
+                name = question.item_field(c)
+                radio_groups[name] = [el.get_attribute("id") for el in page.locator(f"[name='{name}']").all()]
+                wanted[f"{name}-{answers.index(c.match) + 1}"] = "radio"
 
     done_groups: set[str] = set()
     for _ in range(400):
@@ -233,3 +235,35 @@ def test_double_click_and_back_button_do_not_break_the_quiz(page, base_url, real
     page.go_forward()
     expect(page.locator("h1")).to_be_visible()
     assert Attempt.objects.filter(enrolment__learner=learner, submitted_at__isnull=False).count() == 1
+
+
+def test_matching_answers_are_whole_and_readable_at_360px(page, base_url, real_course, learner):
+    """Item 7 of issue 19: no drop-down cuts a long answer off; each answer wraps inside the screen."""
+    from quizzes.models import MatchingQuestion
+
+    question = (
+        MatchingQuestion.objects.filter(quiz__unit__course=real_course, pathways__isnull=True, is_active=True)
+        .filter(scenario__isnull=True)
+        .order_by("quiz__unit__order")
+        .first()
+    )
+    assert question is not None, "the course has a matching question set on every pathway"
+    unit = question.quiz.unit
+    log_in(page, base_url, learner.email)
+    pathway = Pathway.objects.filter(course=real_course).first()
+    course_services.enrolment_create(learner=learner, pathway=pathway)
+    page.goto(f"{base_url}/courses/{real_course.slug}/units/{unit.slug}/")  # the unit first, as a learner
+    page.goto(f"{base_url}/quizzes/{real_course.slug}/{unit.slug}/")
+    expect(page.get_by_role("button", name="Submit answers")).to_be_visible()
+    assert page.locator("fieldset.match-group").count() >= 2
+    assert page.locator(f"select[name^='{question.field_name}-']").count() == 0  # no drop-down to cut it off
+    labels = page.locator("fieldset.match-group label")
+    for index in range(labels.count()):
+        label = labels.nth(index)
+        box = label.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 360, (label.text_content(), box)
+        assert label.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), label.text_content()
+    longest = max(labels.all_text_contents(), key=len)
+    page.get_by_text(longest, exact=True).first.click()
+    assert page.locator("fieldset.match-group input:checked").count() == 1
+    assert_accessible(page, "quiz with matching questions")

@@ -41,10 +41,11 @@ def test_change_page_offers_revoke(admin_client, issued):
 
 
 def test_revoke_needs_a_reason(admin_client, issued):
-    response = admin_client.post(revoke_url(issued), {"reason": ""})
+    response = admin_client.post(revoke_url(issued), {"reason": "   "})
 
-    assert response.status_code == 200
-    assert "Give a reason" in response.text
+    assert response.status_code == 400
+    # Said at the top of the page, where it is seen, as well as by the field.
+    assert '<p class="errornote" role="alert">Give a reason: the holder is told why' in response.text
     issued.refresh_from_db()
     assert issued.status == Certificate.Status.ISSUED
     assert not Revocation.objects.exists()

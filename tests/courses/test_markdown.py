@@ -10,7 +10,7 @@ from courses.markdown import render_markdown
 def test_markdown_is_rendered():
     html = render_markdown("Call **999**.\n\n- one\n- two\n\n[Guide](https://example.org/guide)")
 
-    assert "<p>Call <strong>999</strong>.</p>" in html
+    assert '<p>Call <a href="tel:999" rel="noopener noreferrer"><strong>999</strong></a>.</p>' in html
     assert "<ul>\n<li>one</li>\n<li>two</li>\n</ul>" in html
     assert '<a href="https://example.org/guide" rel="noopener noreferrer">Guide</a>' in html
 

@@ -181,13 +181,13 @@ def test_outline_shows_only_this_enrolments_progress(
     [
         ([], None, "unit-1"),
         (["unit-1"], None, "unit-2"),
-        ([], "unit-2", "unit-2"),
-        (["unit-2"], "unit-2", "unit-3"),
-        (["unit-2", "unit-3"], "unit-3", "unit-1"),
+        ([], "unit-2", "unit-1"),  # reading ahead does not move "continue" past an unfinished unit
+        (["unit-2"], "unit-2", "unit-1"),
+        (["unit-1", "unit-3"], "unit-3", "unit-2"),
         (["unit-1", "unit-2", "unit-3"], "unit-3", None),
     ],
 )
-def test_outline_next_unit_continues_where_the_learner_left_off(
+def test_outline_next_unit_is_the_first_unfinished_unit(
     user, course, taxi, done, last_visited, expected
 ):
     units = {u.slug: u for u in course.units.all()}

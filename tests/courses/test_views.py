@@ -183,7 +183,9 @@ def test_enrolling_redirects_to_the_start_page_with_content_note_and_pathway_int
     enrolment = Enrolment.objects.get()
     assert (enrolment.learner, enrolment.pathway.slug) == (user, "foster-carers")
     assertContains(
-        response, "This topic can be distressing. If a child is in immediate danger, call <strong>999"
+        response,
+        "This topic can be distressing. If a child is in immediate danger, call "
+        '<a href="tel:999" rel="noopener noreferrer"><strong>999',
     )
     assertContains(response, '<h2 id="pathway-intro">Foster carers</h2>', html=True)
     assertContains(response, "You know the child in your care best.")
@@ -268,26 +270,37 @@ def test_mark_as_read_on_the_last_unit_completes_the_enrolment(learner_client, u
     assert UnitProgress.objects.filter(enrolment=enrolment).count() == 3
 
 
-def test_dashboard_continue_where_you_left_off_points_to_the_last_visited_unit(
+def test_dashboard_and_course_page_continue_at_the_same_first_unfinished_unit(
     learner_client, user, sample_course
 ):
-    enrol_in_sample(user, sample_course)
+    enrolment = enrol_in_sample(user, sample_course)
     start = learner_client.get(reverse("courses:dashboard"))
     assertContains(start, f'href="{start_url(sample_course)}"')
+    assertContains(start, "Start the course")
 
-    learner_client.get(unit_url(sample_course, "pass-it-on"))
-    response = learner_client.get(reverse("courses:dashboard"))
-
-    link = re.search(
-        r'<a class="button" href="([^"]+)">Continue where you left off', response.content.decode()
-    )
+    # Unit 1 done, then the learner reads ahead to unit 3: both buttons go to unit 2.
+    services.unit_complete(enrolment=enrolment, unit=sample_course.units.get(slug="signs"))
+    learner_client.get(unit_url(sample_course, "next-steps"))
+    dashboard = learner_client.get(reverse("courses:dashboard"))
+    link = re.search(r'<a class="button" href="([^"]+)">Continue: Pass it on', dashboard.content.decode())
     assert link is not None
     assert link.group(1) == unit_url(sample_course, "pass-it-on")
-    assertContains(response, "You were last reading “Pass it on”.")
-    assertContains(response, "0 of 3 units complete (0%)")
+    assertNotContains(dashboard, "Start the course")
+    assertContains(dashboard, "1 of 3 units complete (33%)")
+    overview = learner_client.get(detail_url(sample_course))
+    assertContains(overview, f'href="{unit_url(sample_course, "pass-it-on")}">Continue: Pass it on</a>')
 
 
-def test_course_overview_continues_from_the_last_visited_unit(learner_client, user, sample_course):
+def test_someone_with_units_done_is_never_told_to_start(learner_client, user, sample_course):
+    enrolment = enrol_in_sample(user, sample_course)
+    services.unit_complete(enrolment=enrolment, unit=sample_course.units.get(slug="signs"))
+    assert enrolment.last_unit_id is None  # completed without the page being recorded as visited
+    dashboard = learner_client.get(reverse("courses:dashboard"))
+    assertNotContains(dashboard, "Start the course")
+    assertContains(dashboard, "Continue: Pass it on")
+
+
+def test_course_overview_continues_from_the_first_unfinished_unit(learner_client, user, sample_course):
     enrolment = enrol_in_sample(user, sample_course)
     services.unit_complete(enrolment=enrolment, unit=sample_course.units.get(slug="signs"))
     learner_client.get(unit_url(sample_course, "next-steps"))
@@ -295,7 +308,5 @@ def test_course_overview_continues_from_the_last_visited_unit(learner_client, us
     response = learner_client.get(detail_url(sample_course))
 
     assertContains(response, "1 of 3 units complete (33%)")
-    assertContains(
-        response, f'href="{unit_url(sample_course, "next-steps")}">Continue: What happens next</a>'
-    )
+    assertContains(response, f'href="{unit_url(sample_course, "pass-it-on")}">Continue: Pass it on</a>')
     assertContains(response, "About 14 minutes of reading")

@@ -126,7 +126,7 @@ def test_every_block_type_renders_with_its_own_template(learner_client, one_of_e
     assert ">Stop and think</h2>" in reflection and "<em>you</em>" in reflection
     assert "Your answer is not recorded." in reflection
     (resource,) = sections(response, "block resource")
-    assert ">Say Something</h2>" in resource and ">Helpline</span>" in resource
+    assert ">Say Something</h3>" in resource and ">Helpline</span>" in resource
     assert '<a href="tel:116000"><strong>116 000</strong></a>' in resource
     assert 'href="https://example.org/say"' in resource
 

@@ -87,3 +87,23 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
     }
     result = _manage(["check", "--deploy", "--fail-level", "WARNING"], env)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_site_url_follows_the_served_port_unless_set():
+    from elearning.config import default_site_url
+
+    assert default_site_url({}) == "http://127.0.0.1:8000"
+    assert default_site_url({"PORT": "8101"}) == "http://127.0.0.1:8101"
+    assert default_site_url({"HOST": "localhost", "PORT": "8101"}) == "http://localhost:8101"
+    every_interface = "0.0.0.0"  # noqa: S104 - what runserver is told, not a binding here
+    assert default_site_url({"HOST": every_interface, "PORT": "9000"}) == "http://127.0.0.1:9000"
+    assert default_site_url({"SITE_URL": "https://cse.example/", "PORT": "8101"}) == "https://cse.example"
+    with pytest.raises(ImproperlyConfigured, match="not a whole number"):
+        default_site_url({"PORT": "eighty"})
+
+
+def test_settings_take_the_port_for_links():
+    code = "from django.conf import settings; print(settings.SITE_URL)"
+    result = _manage(["shell", "-c", code], {"PORT": "8101"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "http://127.0.0.1:8101"

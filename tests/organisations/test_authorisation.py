@@ -138,7 +138,8 @@ ENDPOINTS = [
     "area_set",
 ]
 MANAGER_STATUS = {"member_role": 302, "member_remove": 302, "link_create": 302, "revoke": 302}
-MANAGER_STATUS |= {"invite_send": 302, "zip_create": 302}
+# Sending invitations answers with the list of addresses sent and refused (issue 19), not a redirect.
+MANAGER_STATUS |= {"invite_send": 200, "zip_create": 302}
 MANAGER_STATUS |= {"contact_add": 302, "contact_edit": 302, "contact_remove": 302, "area_set": 302}
 
 

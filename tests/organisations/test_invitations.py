@@ -2,6 +2,7 @@
 bad rows reported line by line, joining by signing up or logging in, and enrolment on the pathway."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -297,11 +298,45 @@ def test_the_invite_page_sends_good_rows_and_offers_the_bad_ones_again(
     assert len(callbacks) == 2  # one email queued per good row, after commit
 
 
-def test_the_invite_page_with_only_good_rows_goes_back_to_the_dashboard(manager_client, organisation):
+def test_the_invite_page_with_only_good_rows_lists_every_address_sent(manager_client, organisation):
     url = reverse("organisations:invite_emails", args=[organisation.pk])
-    response = manager_client.post(url, {"emails": "ann@example.com", "expires_in_days": "14"})
-    assert response.status_code == 302
-    assert response["Location"] == reverse("organisations:dashboard", args=[organisation.pk])
+    response = manager_client.post(
+        url, {"emails": "ann@example.com; Bob <bob@example.com>", "expires_in_days": "14"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "2 invitations sent." in html
+    assert "<li>ann@example.com</li>" in html and "<li>bob@example.com</li>" in html
+    assert "not sent" not in html
+    assert reverse("organisations:dashboard", args=[organisation.pk]) in html
+    assert re.search(r"<textarea[^>]*>\s*</textarea>", html)  # nothing offered again to send twice
+
+
+@pytest.mark.parametrize(
+    ("line", "addresses"),
+    [
+        ("a@example.com; b@example.com", ["a@example.com", "b@example.com"]),
+        ("a@example.com, b@example.com", ["a@example.com", "b@example.com"]),
+        ('Ann Lee <a@example.com>; "Last, First" <b@example.com>', ["a@example.com", "b@example.com"]),
+        ('"Lee, Ann" <a@example.com>, Bob <B@Example.com>;', ["a@example.com", "b@example.com"]),
+        ("Ann Lee\ta@example.com\tDriver", ["a@example.com"]),  # a spreadsheet row
+    ],
+)
+def test_every_address_on_a_line_is_used(line, addresses):
+    good, problems = services.parse_email_lines(line)
+    assert [address for _line, address in good] == addresses
+    assert problems == []
+
+
+def test_every_address_on_a_line_that_cannot_be_used_is_reported():
+    good, problems = services.parse_email_lines("a@example.com; bob@; a@example.com, Cat <cat@>\nnobody")
+    assert good == [(1, "a@example.com")]
+    assert [str(p) for p in problems] == [
+        "Line 1: 'bob@' is not an email address.",
+        "Line 1: 'a@example.com' is already earlier on this line.",
+        "Line 1: 'Cat <cat@>' is not an email address.",
+        "Line 2: 'nobody' is not an email address.",
+    ]
 
 
 def test_the_invite_page_needs_something_to_send(manager_client, organisation):

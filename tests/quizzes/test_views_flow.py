@@ -134,12 +134,17 @@ def test_answers_chosen_on_the_page_itself_are_graded(learner_client, taxi):
             data[question.field_name] = (
                 values if isinstance(question, MultipleResponseQuestion) else values[0]
             )
-        else:
+        elif isinstance(question, OrderingQuestion):
             for text, field_id in labelled.items():
                 choice = by_text[text]
-                value = str(choice.position) if isinstance(question, OrderingQuestion) else choice.match
-                assert value in form.selects[field_id]
-                data[field_id] = value
+                assert str(choice.position) in form.selects[field_id]
+                data[field_id] = str(choice.position)
+        else:  # matching: a radio group per prompt, each answer a labelled radio
+            for choice in choices:
+                name = question.item_field(choice)
+                radios = {i["value"]: i["id"] for i in form.inputs if i.get("name") == name}
+                assert form.labels[radios[choice.match]].strip() == choice.match
+                data[name] = choice.match
     assert len(data) == 1 + 1 + 3 + 2
 
     learner_client.post(submit_url(attempt), data)

@@ -140,6 +140,7 @@ def rows(w) -> dict[str, tuple[str, str, dict, tuple]]:
         "courses:detail": ("get", reverse("courses:detail", args=[c]), {}, (LOGIN, 200, 200, 200)),
         "courses:enrol": ("post", reverse("courses:enrol", args=[c]), {}, (LOGIN, 400, 400, 400)),
         "courses:start": ("get", reverse("courses:start", args=[c]), {}, (LOGIN, 200, 302, 302)),
+        "courses:change_role": ("get", reverse("courses:change_role", args=[c]), {}, (LOGIN, 200, 302, 302)),
         "courses:unit": ("get", reverse("courses:unit", args=[c, u]), {}, (LOGIN, 200, 302, 302)),
         "courses:unit_read": ("post", reverse("courses:unit_read", args=[c, u]), {}, (LOGIN, 400, 404, 404)),
         "quizzes:take": ("get", reverse("quizzes:take", args=[c, u]), {}, (LOGIN, 200, 302, 302)),
