@@ -14,7 +14,7 @@ from .models import LocalContact, LocalContactChange, Membership, Organisation
 from .phones import phone_display, phone_tel
 
 # The units about passing it on and what happens next show the boxes under the guide's routes (their slugs
-# in courses/content; tests/organisations/test_local_contacts_content.py checks they exist).
+# in courses/content; tests/organisations/test_local_contacts.py checks they exist).
 UNITS_WITH_LOCAL_CONTACTS = frozenset({"pass-it-on", "what-happens-next"})
 CACHE_SECONDS = 60 * 60
 _USER_KEY = "organisations:local-contacts:user:{}"
