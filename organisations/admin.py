@@ -3,6 +3,7 @@ changes made in the admin go through the same services as the site."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 
 from . import services
 from .local_contacts import contact_values
@@ -217,5 +218,14 @@ class LocalContactChangeAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    def get_actions(self, request):  # rows go only with their organisation (so deleting one is allowed)
+    # Rows go only with their organisation. Delete permission stays (the organisation's delete page checks
+    # it for the cascade), so the row's own delete page is refused instead.
+    def get_actions(self, request):
         return {}
+
+    def delete_view(self, request, object_id, extra_context=None):
+        raise PermissionDenied
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "show_delete": False}
+        return super().change_view(request, object_id, form_url, extra_context)

@@ -49,3 +49,39 @@ def test_admin_lists_open(admin_client):
         "managersummary",
     ):
         assert admin_client.get(reverse(f"admin:organisations_{name}_changelist")).status_code == 200
+
+
+def _contact_with_audit_row(organisation, manager):
+    from organisations import services
+
+    return services.local_contact_create(
+        organisation=organisation,
+        actor=manager,
+        label="Designated safeguarding person",
+        phone="020 7946 0000",
+        when_to_use="Tell them the same day about any worry.",
+    )
+
+
+def test_staff_cannot_delete_a_row_of_the_contacts_audit_trail(admin_client, organisation, manager):
+    from organisations.models import LocalContactChange
+
+    _contact_with_audit_row(organisation, manager)
+    change = LocalContactChange.objects.get()
+    url = reverse("admin:organisations_localcontactchange_delete", args=[change.pk])
+    assert admin_client.get(url).status_code == 403
+    assert admin_client.post(url, {"post": "yes"}).status_code == 403
+    assert LocalContactChange.objects.filter(pk=change.pk).exists()
+    page = admin_client.get(reverse("admin:organisations_localcontactchange_change", args=[change.pk]))
+    assert page.status_code == 200 and url not in page.content.decode()
+
+
+def test_deleting_an_organisation_in_the_admin_still_takes_its_audit_trail(admin_client, organisation, manager):
+    from organisations.models import LocalContactChange
+
+    _contact_with_audit_row(organisation, manager)
+    url = reverse("admin:organisations_organisation_delete", args=[organisation.pk])
+    response = admin_client.post(url, {"post": "yes"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert not Organisation.objects.filter(pk=organisation.pk).exists()
+    assert not LocalContactChange.objects.exists()
