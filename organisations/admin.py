@@ -80,6 +80,8 @@ class OrganisationAdmin(admin.ModelAdmin):
         if "children_services_phone" in form.changed_data:  # saved through the service, for the audit row
             obj.children_services_phone = form.initial.get("children_services_phone", "") if change else ""
         super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:  # members' boxes are headed with the name
+            services.organisation_box_refresh(organisation_id=obj.pk)
         if phone != obj.children_services_phone:
             services.organisation_area_number_set(
                 organisation=obj, actor=request.user, phone=phone, by_staff=True

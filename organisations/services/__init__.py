@@ -12,6 +12,7 @@ from .contacts import (
     local_contact_delete,
     local_contact_update,
     organisation_area_number_set,
+    organisation_box_refresh,
     organisation_delete,
 )
 from .exports import (
@@ -74,6 +75,7 @@ __all__ = [
     "local_contact_delete",
     "local_contact_update",
     "organisation_area_number_set",
+    "organisation_box_refresh",
     "organisation_delete",
     "ExportError",
     "InvitationUnusable",

@@ -193,6 +193,12 @@ def organisation_area_number_set(
     return locked
 
 
+def organisation_box_refresh(*, organisation_id: int) -> None:
+    """Something else the box shows changed (the organisation's name, saved in the admin): once that
+    commits, the box is read again."""
+    _forget_box(organisation_id)
+
+
 def organisation_delete(*, organisation: Organisation) -> None:
     """Delete an organisation (staff, in the admin): its members, invitations, contacts and their audit
     trail go with it, and its cached box is cleared."""

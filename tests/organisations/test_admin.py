@@ -85,3 +85,33 @@ def test_deleting_an_organisation_in_the_admin_still_takes_its_audit_trail(admin
     assert response.status_code == 302, response.content.decode()[:2000]
     assert not Organisation.objects.filter(pk=organisation.pk).exists()
     assert not LocalContactChange.objects.exists()
+
+
+def test_renaming_an_organisation_in_the_admin_renames_its_members_box(
+    admin_client, organisation, manager, learner, django_capture_on_commit_callbacks
+):
+    from organisations import local_contacts
+
+    with django_capture_on_commit_callbacks(execute=True):
+        contact = _contact_with_audit_row(organisation, manager)
+    assert [b.organisation_name for b in local_contacts.boxes_for_user(learner)] == ["Cardiff Fostering"]
+    memberships = list(Membership.objects.filter(organisation=organisation).order_by("pk"))
+    rows = [{"id": m.pk, "organisation": organisation.pk, "user": m.user_id, "role": m.role} for m in memberships]
+    contact_row = {
+        "id": contact.pk,
+        "organisation": organisation.pk,
+        **{k: getattr(contact, k) for k in ("order", "label", "name", "phone", "email", "when_to_use")},
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:organisations_organisation_change", args=[organisation.pk]),
+            {
+                "name": "Vale Fostering",
+                "kind": organisation.kind,
+                "children_services_phone": "",
+                **inline("memberships", rows, initial=len(rows)),
+                **inline("local_contacts", [contact_row], initial=1),
+            },
+        )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert [b.organisation_name for b in local_contacts.boxes_for_user(learner)] == ["Vale Fostering"]
