@@ -89,7 +89,9 @@ def _user_organisation_ids(user) -> list[int]:
     ids = cache.get(user_key(user.pk))
     if ids is None:
         ids = _load_user_organisation_ids(user.pk)
-        remember_user_organisations(user_id=user.pk, organisation_ids=ids)
+        # add, not set: a membership change that committed since the read has already written its refresh,
+        # and what this page read is older than that.
+        cache.add(user_key(user.pk), ids, CACHE_SECONDS)
     return ids
 
 
@@ -136,7 +138,8 @@ def boxes_for_user(user) -> list[Box]:
     if missing:
         loaded = _load_organisations(missing)
         fresh = {keys[pk]: (value if value is not None else {}) for pk, value in loaded.items()}
-        cache.set_many(fresh, CACHE_SECONDS)
+        for key, value in fresh.items():  # add, not set: never over a refresh written since the read
+            cache.add(key, value, CACHE_SECONDS)
         cached.update(fresh)
     boxes = [box_build(**cached[keys[pk]]) for pk in ids if cached.get(keys[pk])]
     return [box for box in boxes if not box.is_empty]
