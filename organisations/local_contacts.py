@@ -141,8 +141,19 @@ def boxes_for_user(user) -> list[Box]:
         for key, value in fresh.items():  # add, not set: never over a refresh written since the read
             cache.add(key, value, CACHE_SECONDS)
         cached.update(fresh)
-    boxes = [box_build(**cached[keys[pk]]) for pk in ids if cached.get(keys[pk])]
+    return _boxes(ids, {pk: cached.get(key) for pk, key in keys.items()})
+
+
+def _boxes(ids: list[int], values: dict[int, dict | None]) -> list[Box]:
+    boxes = [box_build(**values[pk]) for pk in ids if values.get(pk)]
     return [box for box in boxes if not box.is_empty]
+
+
+def boxes_for_user_from_database(user_id: int) -> list[Box]:
+    """The same boxes read from the database (two queries), for a background task: a worker without Redis
+    has its own in-process cache, which the web process's refreshes never reach."""
+    ids = _load_user_organisation_ids(user_id)
+    return _boxes(ids, _load_organisations(ids)) if ids else []
 
 
 def contacts_for_manager(*, organisation: Organisation) -> QuerySet[LocalContact]:
@@ -172,12 +183,13 @@ def organisation_box(*, organisation: Organisation) -> Box:
 
 
 def certificate_email_sections(*, learner) -> list:
-    """The learner's boxes for the certificate email (registered with certificates.api at start-up)."""
+    """The learner's boxes for the certificate email (registered with certificates.api at start-up), read
+    from the database: the email is sent by the Celery worker, whose cache may not be the web's."""
     from django.template.loader import render_to_string
 
     from certificates.api import EmailSection
 
-    context = {"boxes": boxes_for_user(learner)}
+    context = {"boxes": boxes_for_user_from_database(learner.pk)}
     return [
         EmailSection(
             text=render_to_string("organisations/email/local_contacts.txt", context).strip(),

@@ -65,3 +65,18 @@ def test_a_page_that_read_the_old_memberships_does_not_overwrite_the_refresh_of_
     monkeypatch.setattr(local_contacts, "_load_user_organisation_ids", load_then_a_join_commits)
     assert _labels(learner) == [["Designated safeguarding person"]]
     assert sorted(_labels(learner)) == [["Designated safeguarding person"], ["Duty manager"]]
+
+
+def test_the_certificate_email_reads_the_boxes_from_the_database_not_the_cache(
+    organisation, other_organisation, manager, other_manager, learner, django_assert_num_queries
+):
+    """The worker's cache may be its own (no Redis): changes the web process refreshed never reach it."""
+    _create(organisation, manager)
+    _create(other_organisation, other_manager, label="Duty manager")
+    assert _labels(learner) == [["Designated safeguarding person"]]  # now in the cache
+    LocalContact.objects.filter(organisation=organisation).update(label="Out of hours")  # no refresh here
+    MembershipFactory(organisation=other_organisation, user=learner)
+    with django_assert_num_queries(2):
+        (section,) = local_contacts.certificate_email_sections(learner=learner)
+    assert "Out of hours" in section.text and "Designated safeguarding person" not in section.text
+    assert "Duty manager" in section.text and "Duty manager" in section.html
