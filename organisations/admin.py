@@ -3,6 +3,8 @@ changes made in the admin go through the same services as the site."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.forms.models import BaseInlineFormSet
 
 from . import services
 from .local_contacts import contact_values
@@ -44,11 +46,31 @@ class LocalContactForm(forms.ModelForm):
             raise forms.ValidationError(str(exc)) from exc
 
 
+class LocalContactFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        """The short-list limit, checked before anything is saved (the service would refuse it mid-save)."""
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [form for form in self.forms if not (self.can_delete and self._should_delete_form(form))]
+        added = sum(1 for form in kept if form.instance.pk is None and form.has_changed())
+        removed = [form.instance.pk for form in self.forms if form not in kept and form.instance.pk]
+        saved = (
+            LocalContact.objects.filter(organisation_id=self.instance.pk).exclude(pk__in=removed).count()
+            if self.instance.pk
+            else 0
+        )
+        too_many = services.contacts_too_many(saved + added)
+        if too_many:
+            raise forms.ValidationError(too_many)
+
+
 class LocalContactInline(admin.StackedInline):
     """Staff edit any organisation's local contacts here; every change is audited like a manager's."""
 
     model = LocalContact
     form = LocalContactForm
+    formset = LocalContactFormSet
     extra = 0
     verbose_name = "local contact"
     verbose_name_plural = "local contacts (shown to members below the guide's routes)"
@@ -79,6 +101,8 @@ class OrganisationAdmin(admin.ModelAdmin):
         if "children_services_phone" in form.changed_data:  # saved through the service, for the audit row
             obj.children_services_phone = form.initial.get("children_services_phone", "") if change else ""
         super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:  # members' boxes are headed with the name
+            services.organisation_box_refresh(organisation_id=obj.pk)
         if phone != obj.children_services_phone:
             services.organisation_area_number_set(
                 organisation=obj, actor=request.user, phone=phone, by_staff=True
@@ -100,26 +124,25 @@ class OrganisationAdmin(admin.ModelAdmin):
             values = {
                 name: data.get(name) or "" for name in ("label", "name", "phone", "email", "when_to_use")
             }
-            if inline_form.instance.pk is None:
-                formset.new_objects.append(
-                    services.local_contact_create(
-                        organisation=form.instance,
-                        actor=request.user,
-                        by_staff=True,
-                        order=data["order"],
-                        **values,
+            try:  # the formset checked the limit; a change saved on the site since then can still refuse
+                if inline_form.instance.pk is None:
+                    formset.new_objects.append(
+                        services.local_contact_create(
+                            organisation=form.instance,
+                            actor=request.user,
+                            by_staff=True,
+                            order=data["order"],
+                            **values,
+                        )
                     )
-                )
-            else:
-                original = LocalContact.objects.get(pk=inline_form.instance.pk)
-                formset.changed_objects.append(
-                    (
-                        services.local_contact_update(
-                            contact=original, actor=request.user, by_staff=True, order=data["order"], **values
-                        ),
-                        list(contact_values(original)),
+                else:
+                    original = LocalContact.objects.get(pk=inline_form.instance.pk)
+                    updated = services.local_contact_update(
+                        contact=original, actor=request.user, by_staff=True, order=data["order"], **values
                     )
-                )
+                    formset.changed_objects.append((updated, list(contact_values(original))))
+            except services.ContactError as exc:
+                messages.error(request, f"{values['label']}: not saved. {exc}")
         for inline_form in formset.deleted_forms:
             if inline_form.instance.pk is not None:
                 services.local_contact_delete(contact=inline_form.instance, actor=request.user, by_staff=True)
@@ -217,5 +240,14 @@ class LocalContactChangeAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    def get_actions(self, request):  # rows go only with their organisation (so deleting one is allowed)
+    # Rows go only with their organisation. Delete permission stays (the organisation's delete page checks
+    # it for the cascade), so the row's own delete page is refused instead.
+    def get_actions(self, request):
         return {}
+
+    def delete_view(self, request, object_id, extra_context=None):
+        raise PermissionDenied
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "show_delete": False}
+        return super().change_view(request, object_id, form_url, extra_context)

@@ -14,7 +14,7 @@ from .models import LocalContact, LocalContactChange, Membership, Organisation
 from .phones import phone_display, phone_tel
 
 # The units about passing it on and what happens next show the boxes under the guide's routes (their slugs
-# in courses/content; tests/organisations/test_local_contacts_content.py checks they exist).
+# in courses/content; tests/organisations/test_local_contacts.py checks they exist).
 UNITS_WITH_LOCAL_CONTACTS = frozenset({"pass-it-on", "what-happens-next"})
 CACHE_SECONDS = 60 * 60
 _USER_KEY = "organisations:local-contacts:user:{}"
@@ -89,7 +89,9 @@ def _user_organisation_ids(user) -> list[int]:
     ids = cache.get(user_key(user.pk))
     if ids is None:
         ids = _load_user_organisation_ids(user.pk)
-        remember_user_organisations(user_id=user.pk, organisation_ids=ids)
+        # add, not set: a membership change that committed since the read has already written its refresh,
+        # and what this page read is older than that.
+        cache.add(user_key(user.pk), ids, CACHE_SECONDS)
     return ids
 
 
@@ -136,10 +138,22 @@ def boxes_for_user(user) -> list[Box]:
     if missing:
         loaded = _load_organisations(missing)
         fresh = {keys[pk]: (value if value is not None else {}) for pk, value in loaded.items()}
-        cache.set_many(fresh, CACHE_SECONDS)
+        for key, value in fresh.items():  # add, not set: never over a refresh written since the read
+            cache.add(key, value, CACHE_SECONDS)
         cached.update(fresh)
-    boxes = [box_build(**cached[keys[pk]]) for pk in ids if cached.get(keys[pk])]
+    return _boxes(ids, {pk: cached.get(key) for pk, key in keys.items()})
+
+
+def _boxes(ids: list[int], values: dict[int, dict | None]) -> list[Box]:
+    boxes = [box_build(**values[pk]) for pk in ids if values.get(pk)]
     return [box for box in boxes if not box.is_empty]
+
+
+def boxes_for_user_from_database(user_id: int) -> list[Box]:
+    """The same boxes read from the database (two queries), for a background task: a worker without Redis
+    has its own in-process cache, which the web process's refreshes never reach."""
+    ids = _load_user_organisation_ids(user_id)
+    return _boxes(ids, _load_organisations(ids)) if ids else []
 
 
 def contacts_for_manager(*, organisation: Organisation) -> QuerySet[LocalContact]:
@@ -169,12 +183,13 @@ def organisation_box(*, organisation: Organisation) -> Box:
 
 
 def certificate_email_sections(*, learner) -> list:
-    """The learner's boxes for the certificate email (registered with certificates.api at start-up)."""
+    """The learner's boxes for the certificate email (registered with certificates.api at start-up), read
+    from the database: the email is sent by the Celery worker, whose cache may not be the web's."""
     from django.template.loader import render_to_string
 
     from certificates.api import EmailSection
 
-    context = {"boxes": boxes_for_user(learner)}
+    context = {"boxes": boxes_for_user_from_database(learner.pk)}
     return [
         EmailSection(
             text=render_to_string("organisations/email/local_contacts.txt", context).strip(),

@@ -13,6 +13,8 @@ GUIDE_SHORT_NUMBERS = {"999": "999", "101": "101", "116000": "116000"}
 GUIDE_FULL_NUMBERS = {"+442920536490": "02920 536490"}
 
 MAX_INPUT = 40
+# Calls to these cost more than a normal call (09…, 084…, 087…): not for a learner at the moment of worry.
+COSTLY_TYPES = {phonenumbers.PhoneNumberType.PREMIUM_RATE, phonenumbers.PhoneNumberType.SHARED_COST}
 
 
 class PhoneError(ValueError):
@@ -67,6 +69,11 @@ def phone_normalise(raw: str) -> str:
             "Enter a full UK phone number with its area code, like 020 7946 0000 or 0161 496 0000."
             if number is None or number.country_code == 44
             else "Enter a UK phone number. Numbers outside the UK cannot be used here."
+        )
+    if phonenumbers.number_type(number) in COSTLY_TYPES:
+        raise PhoneError(
+            f"{phone_display(raw)} costs more than a normal call (09, 084 and 087 numbers). Enter a number "
+            "learners can call at the normal rate, like 020 7946 0000."
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

@@ -74,6 +74,13 @@ def contact_clean(*, label: str, name: str, phone: str, email: str, when_to_use:
     return values
 
 
+def contacts_too_many(count: int) -> str:
+    """What to tell the manager if a list of `count` contacts is too long; empty if it is not."""
+    if count > MAX_CONTACTS:
+        return f"An organisation can have up to {MAX_CONTACTS} contacts. Remove one first."
+    return ""
+
+
 def local_contact_create(
     *,
     organisation: Organisation,
@@ -89,8 +96,9 @@ def local_contact_create(
     values = contact_clean(label=label, name=name, phone=phone, email=email, when_to_use=when_to_use)
     with transaction.atomic():
         Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
-        if LocalContact.objects.filter(organisation=organisation).count() >= MAX_CONTACTS:
-            raise ContactError(f"An organisation can have up to {MAX_CONTACTS} contacts. Remove one first.")
+        too_many = contacts_too_many(LocalContact.objects.filter(organisation=organisation).count() + 1)
+        if too_many:
+            raise ContactError(too_many)
         contact = LocalContact.objects.create(organisation=organisation, order=order, **values)
         _audit(
             organisation_id=organisation.pk,
@@ -191,6 +199,12 @@ def organisation_area_number_set(
         _forget_box(locked.pk)
     organisation.children_services_phone = value
     return locked
+
+
+def organisation_box_refresh(*, organisation_id: int) -> None:
+    """Something else the box shows changed (the organisation's name, saved in the admin): once that
+    commits, the box is read again."""
+    _forget_box(organisation_id)
 
 
 def organisation_delete(*, organisation: Organisation) -> None:

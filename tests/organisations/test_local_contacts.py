@@ -61,6 +61,13 @@ def test_the_guides_numbers_are_refused_whatever_the_label(raw):
         phone_normalise(raw)
 
 
+@pytest.mark.parametrize("raw", ["09065 123456", "0870 123 4567", "0845 123 4567", "0871 123 4567"])
+def test_premium_rate_and_service_charge_numbers_are_refused(raw):
+    """A learner calling at the moment of worry must not pay a premium or service charge."""
+    with pytest.raises(PhoneError, match="costs more than a normal call"):
+        phone_normalise(raw)
+
+
 @pytest.mark.parametrize("raw", BAD)
 def test_bad_numbers_are_refused_with_a_message(raw):
     with pytest.raises(PhoneError) as refused:
