@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from .models import Block, Course, Enrolment, Pathway, Unit, UnitProgress
+from .models import Block, Course, Enrolment, Pathway, Unit, UnitProgress, UnitVisit
 
 
 def course_list_published() -> QuerySet[Course]:
@@ -105,3 +105,13 @@ def unit_neighbours(*, unit: Unit) -> tuple[Unit | None, Unit | None]:
 
 def unit_is_complete(*, enrolment: Enrolment, unit: Unit) -> bool:
     return UnitProgress.objects.filter(enrolment=enrolment, unit=unit).exists()
+
+
+def unit_opened(*, enrolment: Enrolment, unit: Unit) -> bool:
+    """Has the learner opened this unit's content (recorded by the unit page)? Its quiz opens only then."""
+    return UnitVisit.objects.filter(enrolment=enrolment, unit=unit).exists()
+
+
+def unit_visits(*, enrolment: Enrolment) -> dict[int, UnitVisit]:
+    """Unit id -> the learner's record of opening it (first opened, time spent)."""
+    return {visit.unit_id: visit for visit in UnitVisit.objects.filter(enrolment=enrolment)}

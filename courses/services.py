@@ -6,9 +6,10 @@ from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from .models import Course, Enrolment, Pathway, Unit, UnitProgress
+from .models import Course, Enrolment, Pathway, Unit, UnitProgress, UnitVisit
 from .signals import enrolment_completed
 
 
@@ -41,9 +42,7 @@ def completion_checks() -> list[str]:
 
 def enrolment_completion_blockers(*, enrolment: Enrolment) -> list[str]:
     """Why the enrolment cannot be complete yet (empty when it can): the one shared completion rule."""
-    return [
-        reason for name in completion_checks() if (reason := _COMPLETION_CHECKS[name][1](enrolment))
-    ]
+    return [reason for name in completion_checks() if (reason := _COMPLETION_CHECKS[name][1](enrolment))]
 
 
 def _check_units_complete(enrolment: Enrolment) -> str | None:
@@ -88,12 +87,57 @@ def enrolment_create(*, learner, pathway: Pathway) -> Enrolment:
             )
 
 
-def unit_visit(*, enrolment: Enrolment, unit: Unit) -> Enrolment:
-    """Remember the last unit opened, for "continue where you left off"."""
+# Honest time: one opening of a unit page counts until the learner's next step, at most this long (a tab left
+# open overnight is not study time).
+UNIT_STINT_MAX_SECONDS = 20 * 60
+
+
+def unit_time_close(*, enrolment: Enrolment, now=None) -> int:
+    """Credit the time since the learner last opened a unit page to that unit (capped), and close the stint.
+    Called when the learner takes their next step: another unit, its quiz, "mark as read". Returns seconds."""
+    now = now or timezone.now()
+    opened, unit_id = enrolment.unit_opened_at, enrolment.last_unit_id
+    if opened is None or unit_id is None:
+        return 0
+    seconds = max(0, min(int((now - opened).total_seconds()), UNIT_STINT_MAX_SECONDS))
+    # Only the request that closes the stint credits it (two tabs, a double click): no lock needed.
+    closed = Enrolment.objects.filter(pk=enrolment.pk, unit_opened_at=opened).update(
+        seconds_spent=F("seconds_spent") + seconds, unit_opened_at=None
+    )
+    if closed:
+        UnitVisit.objects.filter(enrolment_id=enrolment.pk, unit_id=unit_id).update(
+            seconds_spent=F("seconds_spent") + seconds
+        )
+    else:
+        seconds = 0
+    enrolment.unit_opened_at = None
+    return seconds
+
+
+def enrolment_add_time(*, enrolment: Enrolment, seconds: int) -> None:
+    """Add time spent elsewhere in the course (a submitted quiz) to the enrolment's total."""
+    if seconds > 0:
+        Enrolment.objects.filter(pk=enrolment.pk).update(seconds_spent=F("seconds_spent") + seconds)
+
+
+def unit_visit(*, enrolment: Enrolment, unit: Unit, now=None) -> UnitVisit:
+    """The learner opened a unit's content: recorded per enrolment (first opened, times opened), which opens
+    the unit's quiz; the previous stint is credited first, and this one starts now. The last unit opened is
+    remembered for "continue where you left off"."""
+    now = now or timezone.now()
+    unit_time_close(enrolment=enrolment, now=now)
+    visit, created = UnitVisit.objects.get_or_create(
+        enrolment=enrolment, unit=unit, defaults={"first_opened_at": now, "last_opened_at": now}
+    )
+    if not created:
+        UnitVisit.objects.filter(pk=visit.pk).update(last_opened_at=now, times_opened=F("times_opened") + 1)
+    fields = ["unit_opened_at"]
+    enrolment.unit_opened_at = now
     if enrolment.last_unit_id != unit.pk and not enrolment.is_complete:
         enrolment.last_unit = unit
-        enrolment.save(update_fields=["last_unit"])
-    return enrolment
+        fields.append("last_unit")
+    Enrolment.objects.filter(pk=enrolment.pk).update(**{f: getattr(enrolment, f) for f in fields})
+    return visit
 
 
 def unit_mark_read(*, enrolment: Enrolment, unit: Unit) -> UnitProgress | None:
@@ -101,6 +145,7 @@ def unit_mark_read(*, enrolment: Enrolment, unit: Unit) -> UnitProgress | None:
     completes; nothing to do (None) once the enrolment is complete."""
     if not unit_can_be_marked_read(unit=unit):
         raise UnitCompletedByAssessment("This unit is completed by passing its quiz.")
+    unit_time_close(enrolment=enrolment)
     if enrolment.is_complete:
         return None
     return unit_complete(enrolment=enrolment, unit=unit)

@@ -43,7 +43,6 @@ def load_courses(
     return results
 
 
-
 def _reevaluate_changed(results: list[LoadResult]) -> None:
     """Units may have gone: learners with nothing left to do complete now (same rule as a unit completion)."""
     for result in results:
