@@ -62,7 +62,9 @@ def _choice_items(kind: str, items: list[dict], *, full: bool, question_right: b
         elif full and correct:
             label = "The right answer" if kind == "single" else "Also right: you did not select this"
             # The label says it is right; the option's own feedback need not start "Right." again.
-            views.append(ItemView(item["text"], label, "missed", _RIGHT_PREFIX.sub("", item.get("feedback", ""))))
+            views.append(
+                ItemView(item["text"], label, "missed", _RIGHT_PREFIX.sub("", item.get("feedback", "")))
+            )
     return views
 
 

@@ -29,7 +29,10 @@ class QuizLocked(AttemptNotAllowed):
     """The allowed attempts failed: the quiz is locked until `allowance.locked_until`."""
 
     def __init__(self, allowance: rules.Allowance) -> None:
-        super().__init__("The quiz is locked for a cooling-off period.")
+        super().__init__(
+            f"You have used all {allowance.limit} attempts at this quiz: it is locked for "
+            f"{allowance.cooling_off_hours} hours after the last one."
+        )
         self.allowance = allowance
 
 
