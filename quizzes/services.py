@@ -48,7 +48,8 @@ class SubmitResult:
 
 def _attempt_is_stale(attempt: Attempt, bank_ids: list[int]) -> bool:
     """An open attempt no longer matches its quiz: a question it set has left the pathway's bank, or the
-    course's content changed after it was opened (a question edited in place keeps its id, not its meaning)."""
+    course's content changed after it was opened (a question edited in place keeps its id, not its
+    meaning)."""
     return (
         not set(attempt.question_ids) <= set(bank_ids)
         or attempt.started_at < attempt.quiz.unit.course.updated_at
