@@ -127,6 +127,9 @@ def _with_status(qs: QuerySet[Membership], *, today: dt.date) -> QuerySet[Member
         certificate_status=Subquery(latest_certificate.values("status")[:1]),
         certificate_expires_on=Subquery(latest_certificate.values("expires_on")[:1]),
         certificate_code=Subquery(latest_certificate.values("code")[:1]),
+        # Honest time (issue 17): recorded time beside the course's declared CPD time.
+        seconds_spent=Subquery(latest_enrolment.values("seconds_spent")[:1]),
+        cpd_minutes=Subquery(latest_enrolment.values("course__cpd_minutes")[:1]),
     )
     issued = Q(certificate_status=CertificateStatus.ISSUED)
     return qs.annotate(

@@ -14,9 +14,7 @@ from courses.models import Course, Enrolment, Unit
 from . import feedback, rules, selectors, services
 from .models import Attempt, InvalidResponse, Quiz
 
-READ_FIRST = (
-    "Read this unit first. Its quiz opens once you have opened the unit: the questions are about what it says."
-)
+READ_FIRST = "Read this unit first. Its quiz opens once you have opened the unit: the questions are about what it says."
 
 
 def _to_unit_first(request: HttpRequest, course: Course, unit: Unit) -> HttpResponse:
@@ -200,21 +198,23 @@ def result(request: HttpRequest, public_id) -> HttpResponse:
     course, unit = attempt.quiz.unit.course, attempt.quiz.unit
     if not attempt.is_submitted:
         return redirect("quizzes:take", course_slug=course.slug, unit_slug=unit.slug)
+    return render(request, "quizzes/result.html", result_context(attempt))
+
+
+def result_context(attempt: Attempt) -> dict:
+    """What the result page of a submitted attempt shows (also rendered by the bot test, tests/quizzes)."""
+    course, unit = attempt.quiz.unit.course, attempt.quiz.unit
     _, following = course_selectors.unit_neighbours(unit=unit)
     full = feedback.shows_full_review(attempt)
-    return render(
-        request,
-        "quizzes/result.html",
-        {
-            "attempt": attempt,
-            "course": course,
-            "unit": unit,
-            "answers": feedback.answers_for_display(list(attempt.answers.all()), full=full),
-            "full_review": full,
-            "following": following,
-            "enrolment": attempt.enrolment,
-            "allowance": None
-            if attempt.passed
-            else rules.allowance_for(enrolment=attempt.enrolment, quiz=attempt.quiz),
-        },
-    )
+    return {
+        "attempt": attempt,
+        "course": course,
+        "unit": unit,
+        "answers": feedback.answers_for_display(list(attempt.answers.all()), full=full),
+        "full_review": full,
+        "following": following,
+        "enrolment": attempt.enrolment,
+        "allowance": None
+        if attempt.passed
+        else rules.allowance_for(enrolment=attempt.enrolment, quiz=attempt.quiz),
+    }

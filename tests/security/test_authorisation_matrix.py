@@ -199,6 +199,12 @@ def rows(w) -> dict[str, tuple[str, str, dict, tuple]]:
             {"role": "manager"},
             (LOGIN, 302, 404, 404),
         ),
+        "organisations:member_lock_reset": (  # nothing locked in this world: a message, nothing changed
+            "post",
+            reverse("organisations:member_lock_reset", args=[o, w.member.pk, 1]),
+            {},
+            (LOGIN, 302, 404, 404),
+        ),
         "organisations:member_remove": (
             "post",
             reverse("organisations:member_remove", args=[o, w.member.pk]),
