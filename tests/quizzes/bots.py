@@ -1,5 +1,5 @@
-"""Simulated learners for the assessment-rules test (test_bots.py): a bot that never reads answers at random and
-learns from everything a result page shows; a bot that answers from the answer key (the guide).
+"""Simulated learners for the assessment-rules test (test_bots.py): a bot that never reads, answers at random
+and learns from everything a result page shows; a bot that answers from the answer key (the guide).
 
 A bot sees what the quiz form shows (prompts, option texts and their opaque form values: `render_context`,
 the same call the question templates use) and what the rendered result page says; never `is_correct`,
@@ -109,13 +109,31 @@ def _form_options(question, choices, seed):
     return question.render_context(choices, seed)
 
 
+_QUESTIONS: dict[int, tuple] = {}
+
+
+def questions_of(attempt) -> list[tuple]:
+    """The attempt's questions as its quiz page shows them (cached per question: the bots take thousands of
+    attempts at seven quizzes), with this attempt's own option values."""
+    missing = [pk for pk in attempt.question_ids if pk not in _QUESTIONS]
+    if missing:
+        for question, choices in selectors.questions_with_choices(question_ids=missing):
+            _QUESTIONS[question.pk] = (question, choices)
+    shown = [_QUESTIONS[pk] for pk in attempt.question_ids]
+    for question, _ in shown:
+        question.option_salt = str(attempt.public_id)
+    return shown
+
+
+def forget_questions() -> None:
+    _QUESTIONS.clear()
+
+
 def random_answers(attempt, memory: Memory, rng: random.Random) -> tuple[dict, dict[str, tuple]]:
     """Answer every question of the attempt at random, using what the bot has learned."""
     data: dict = {}
     given: dict[str, tuple] = {}
-    for question, choices in selectors.questions_with_choices(
-        question_ids=attempt.question_ids, attempt=attempt
-    ):
+    for question, choices in questions_of(attempt):
         shown = _form_options(question, choices, attempt.seed)
         options = shown["options"]
         prompt = f"{attempt.quiz_id}|{unescape(question.prompt)}"  # a bot knows which quiz it is on
@@ -142,7 +160,7 @@ def random_answers(attempt, memory: Memory, rng: random.Random) -> tuple[dict, d
             orders = [tuple(p) for p in itertools.permutations(range(1, len(options) + 1))]
             fresh = [o for o in orders if ("ordering", o) not in failed] or orders
             order = solved[1] if solved else rng.choice(fresh)
-            for option, position in zip(options, order):
+            for option, position in zip(options, order, strict=True):
                 data[question.item_field(option)] = str(position)
             given[prompt] = ("ordering", tuple(order))
         else:  # matching: the answers offered in each drop-down
@@ -152,7 +170,7 @@ def random_answers(attempt, memory: Memory, rng: random.Random) -> tuple[dict, d
                 pick = solved[1] if solved else tuple(rng.choice(answers) for _ in options)
                 if ("matching", pick) not in failed:
                     break
-            for option, answer in zip(options, pick):
+            for option, answer in zip(options, pick, strict=True):
                 data[question.item_field(option)] = answer
             given[prompt] = ("matching", tuple(pick))
     return data, given
@@ -161,9 +179,7 @@ def random_answers(attempt, memory: Memory, rng: random.Random) -> tuple[dict, d
 def key_answers(attempt) -> dict:
     """The answer key: what the guide says (reads is_correct, position and match)."""
     data: dict = {}
-    for question, choices in selectors.questions_with_choices(
-        question_ids=attempt.question_ids, attempt=attempt
-    ):
+    for question, choices in questions_of(attempt):
         options = {option.key: option for option in _form_options(question, choices, attempt.seed)["options"]}
         if question.type_name == "single":
             data[question.field_name] = next(options[c.key].value for c in choices if c.is_correct)
