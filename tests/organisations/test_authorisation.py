@@ -82,7 +82,8 @@ ENDPOINTS = [
     "zip_download",
     "lookup",
 ]
-MANAGER_STATUS = {"member_role": 302, "member_remove": 302, "lock_reset": 302, "link_create": 302, "revoke": 302}
+MANAGER_STATUS = {"member_role": 302, "member_remove": 302, "link_create": 302, "revoke": 302}
+MANAGER_STATUS |= {"lock_reset": 302}
 MANAGER_STATUS |= {"invite_send": 302, "zip_create": 302}
 
 

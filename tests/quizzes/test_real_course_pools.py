@@ -103,7 +103,7 @@ def test_a_failed_page_never_names_the_right_option_of_a_wrong_answer(course):
             html = render_result(result.attempt, learner)
             sections = _sections(html)
             assert len(sections) == 5
-            for section, answer in zip(sections, result.attempt.answers.all()):
+            for section, answer in zip(sections, result.attempt.answers.all(), strict=True):
                 assert not answer.is_correct
                 for choice in Choice.objects.filter(question_id=answer.question_id, is_correct=True):
                     assert escape(choice.text) not in section, (quiz.unit.slug, choice.text)
