@@ -229,7 +229,7 @@ class Enrolment(models.Model):
     last_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # Time on task, recorded by the server: seconds on units (UnitVisit) plus seconds in submitted quizzes.
     seconds_spent = models.PositiveIntegerField(default=0)
-    # When the learner last opened a unit page: the "stint" still open, credited to last_unit when they move on.
+    # When the learner last opened a unit page (the open "stint", credited to last_unit on their next step).
     unit_opened_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -21,9 +21,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.forms import SignUpForm
 from accounts.verification import send_verification_email
-from quizzes import rules as quiz_rules
 from elearning.client_ip import client_ip
 from elearning.limits import limit_hit, limit_reached
+from quizzes import rules as quiz_rules
 
 from . import selectors, services, spreadsheet
 from .context_processors import remember_manager_flag

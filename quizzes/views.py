@@ -14,7 +14,7 @@ from courses.models import Course, Enrolment, Unit
 from . import feedback, rules, selectors, services
 from .models import Attempt, InvalidResponse, Quiz
 
-READ_FIRST = "Read this unit first. Its quiz opens once you have opened the unit: the questions are about what it says."
+READ_FIRST = "Read this unit first. Its quiz opens once you have opened the unit: it asks about what it says."
 
 
 def _to_unit_first(request: HttpRequest, course: Course, unit: Unit) -> HttpResponse:
