@@ -1,4 +1,4 @@
-"""A manager lifts a member's quiz lock early (the cooling-off of the assessment rules), audited in quizzes."""
+"""A manager lifts a member's quiz lock early (the cooling-off of the assessment rules); audited."""
 
 from __future__ import annotations
 

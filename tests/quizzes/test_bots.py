@@ -76,9 +76,7 @@ def _run_bot(enrolment, quizzes, rng, *, opens_units: bool, key: bool = False) -
     made = 0
     for number, quiz in enumerate(quizzes):
         if opens_units:
-            course_services.unit_visit(
-                enrolment=enrolment, unit=quiz.unit
-            )  # as a GET of the unit page
+            course_services.unit_visit(enrolment=enrolment, unit=quiz.unit)  # as a GET of the unit page
         failures = 0
         while True:
             try:
