@@ -145,3 +145,46 @@ def test_submit_query_count_does_not_grow_with_questions(client, django_assert_n
     with django_assert_num_queries(RESULT):
         response = client.get(result_url(attempt))
     assert response.content.decode().count('<section class="result-question"') == 4 * per_type
+
+
+# Question pools: a quiz drawing N from a bank of 2N, or of 4N, costs the same queries ---------------------
+# (The questions are of one type here: the count has one query per question type present in the draw.)
+# User, course, quiz, enrolment, allowance 2, unit opened, stint closed 2, bank, open attempt, create 3,
+# questions 1 + 1 type + scenarios... : the same pins as the quiz without a pool of one type.
+POOL_TAKE_NEW_ATTEMPT = 19
+POOL_TAKE_OPEN_ATTEMPT = 15
+POOL_SUBMIT_FAIL = 17
+
+
+def build_pool(bank: int, per_attempt: int):
+    pathway = PathwayFactory()
+    quiz = QuizFactory(
+        unit__course=pathway.course, questions_per_attempt=per_attempt, min_scenario_questions=1
+    )
+    UnitFactory(course=pathway.course)
+    scenario = ScenarioFactory(quiz=quiz)
+    for n in range(bank):
+        make_single(quiz, key=f"q-{n}", scenario=scenario if n % 3 == 0 else None)
+    ContentType.objects.get_for_model(Question)
+    enrolment = EnrolmentFactory(pathway=pathway)
+    course_services.unit_visit(enrolment=enrolment, unit=quiz.unit)
+    return quiz, enrolment
+
+
+@pytest.mark.parametrize(("bank", "per_attempt"), [(10, 5), (20, 5)])
+def test_pool_quiz_page_and_submit_query_counts_are_pinned(
+    client, django_assert_num_queries, bank, per_attempt
+):
+    quiz, enrolment = build_pool(bank, per_attempt)
+    client.force_login(enrolment.learner)
+    take = reverse("quizzes:take", args=[quiz.unit.course.slug, quiz.unit.slug])
+
+    with django_assert_num_queries(POOL_TAKE_NEW_ATTEMPT):
+        response = client.get(take)
+    assert response.content.decode().count('<div class="form-group" id="question-') == per_attempt
+    with django_assert_num_queries(POOL_TAKE_OPEN_ATTEMPT):
+        client.get(take)
+    attempt = open_attempt(enrolment, quiz.unit.slug)
+    assert len(attempt.question_ids) == per_attempt
+    with django_assert_num_queries(POOL_SUBMIT_FAIL):
+        assert client.post(submit_url(attempt), answers(attempt, right=False)).status_code == 302
