@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .models import Course, Unit
+from .models import Course, Enrolment, Unit
 
 _assessment_url: Callable[[Course, Unit], str] | None = None
 
@@ -17,3 +17,16 @@ def set_assessment_url(builder: Callable[[Course, Unit], str]) -> None:
 
 def assessment_url(*, course: Course, unit: Unit) -> str | None:
     return _assessment_url(course, unit) if _assessment_url else None
+
+
+_assessment_status: Callable[[Enrolment, Unit], str | None] | None = None
+
+
+def set_assessment_status(builder: Callable[[Enrolment, Unit], str | None]) -> None:
+    """Called by the assessing app: a plain-words line about the learner's standing (attempts left, a lock)."""
+    global _assessment_status
+    _assessment_status = builder
+
+
+def assessment_status(*, enrolment: Enrolment, unit: Unit) -> str | None:
+    return _assessment_status(enrolment, unit) if _assessment_status else None

@@ -144,3 +144,21 @@ def locks_for_enrolments(*, enrolments: list[Enrolment], now: dt.datetime | None
         if allowance.is_locked:
             locks.append(QuizLock(by_id[enrolment_id], quiz, allowance))
     return locks
+
+
+def assessment_status(enrolment: Enrolment, unit) -> str | None:
+    """The unit page's line about its quiz, in plain words (registered with courses.hooks): three queries."""
+    quiz = Quiz.objects.filter(unit=unit, is_active=True).first()
+    if quiz is None:
+        return None
+    allowance = allowance_for(enrolment=enrolment, quiz=quiz)
+    if allowance.is_locked:
+        ends = timezone.localtime(allowance.locked_until)
+        return (
+            f"The quiz is locked until {ends:%H:%M} on {ends:%A} {ends.day} {ends:%B %Y} (UK time). "
+            "Use the time to read this unit again."
+        )
+    if allowance.left is None:
+        return None
+    plural = "s" if allowance.left != 1 else ""
+    return f"You have {allowance.left} attempt{plural} left at this quiz."

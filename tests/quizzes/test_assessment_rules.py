@@ -108,9 +108,12 @@ def test_three_failures_lock_the_quiz_until_the_cooling_off_ends(learner_client,
     assert f"locked until <strong>{plain}</strong>" in html and "ask your manager" in html
     assert '<form method="post" action="/quizzes/attempts/' not in html
     assert Attempt.objects.filter(submitted_at__isnull=True).count() == 0
+    unit_page = learner_client.get(UNIT_URL).content.decode()  # the unit says so too, beside "Take the quiz"
+    assert f"The quiz is locked until {plain} (UK time)." in unit_page
 
     # After the cooling-off period the quiz opens again, with 3 new attempts.
     Attempt.objects.update(submitted_at=timezone.now() - dt.timedelta(hours=24, minutes=1))
+    assert "You have 3 attempts left at this quiz." in learner_client.get(UNIT_URL).content.decode()
     again = learner_client.get(take_url()).content.decode()
     assert "You have <strong>3 attempts left</strong>." in again
 
