@@ -23,7 +23,7 @@ _assessment_status: Callable[[Enrolment, Unit], str | None] | None = None
 
 
 def set_assessment_status(builder: Callable[[Enrolment, Unit], str | None]) -> None:
-    """Called by the assessing app: a plain-words line about the learner's standing (attempts left, a lock)."""
+    """Called by the assessing app: a plain-words line on the learner's standing (attempts left, a lock)."""
     global _assessment_status
     _assessment_status = builder
 
