@@ -155,7 +155,7 @@ def seed_learners(prefix: str, count: int) -> list[dict]:
 
     from accounts.models import User
     from bench.seed import right_answers, session_for
-    from courses.models import Course, Enrolment, Pathway, Unit, UnitProgress
+    from courses.models import Course, Enrolment, Pathway, Unit, UnitProgress, UnitVisit
     from quizzes.models import Attempt
     from quizzes.selectors import question_ids_for_pathway
 
@@ -192,6 +192,9 @@ def seed_learners(prefix: str, count: int) -> list[dict]:
                 for u in units[:-1]
                 if u.completed_by_quiz
             ]
+        )
+        UnitVisit.objects.create(  # read before you are tested (issue 17)
+            enrolment=enrolment, unit=last, first_opened_at=timezone.now(), last_opened_at=timezone.now()
         )
         attempt = Attempt.objects.create(
             enrolment=enrolment,

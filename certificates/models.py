@@ -36,6 +36,10 @@ class Certificate(models.Model):
     course_title = models.CharField(max_length=200)
     pathway_title = models.CharField(max_length=120)
     cpd_minutes = models.PositiveIntegerField()
+    # False: cpd_minutes is the course's declared CPD time. True: the learner spent less than the required
+    # share of it (settings.CPD_MIN_TIME_SHARE_PERCENT), so cpd_minutes is the time actually spent.
+    cpd_is_time_spent = models.BooleanField(default=False)
+    time_spent_minutes = models.PositiveIntegerField(null=True, blank=True)
     issued_on = models.DateField()
     expires_on = models.DateField()
 

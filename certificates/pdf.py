@@ -132,9 +132,11 @@ def render_certificate_pdf(certificate: Certificate, *, verification_url: str) -
     pdf.setFont(REGULAR, 14)
     hours, minutes = divmod(certificate.cpd_minutes, 60)
     cpd = (f"{hours} hour{'s' if hours != 1 else ''} " if hours else "") + (
-        f"{minutes} minutes" if minutes else ""
+        f"{minutes} minute{'s' if minutes != 1 else ''}" if minutes else ""
     )
-    pdf.drawCentredString(centre, height - 127 * mm, f"CPD time: {cpd.strip()}")
+    # Honest time: the declared CPD time only when enough of it was spent (certificates.services.cpd_fields).
+    label = "Time spent on the course" if certificate.cpd_is_time_spent else "CPD time"
+    pdf.drawCentredString(centre, height - 127 * mm, f"{label}: {cpd.strip()}")
 
     left = 30 * mm
     pdf.setFont(REGULAR, 12)

@@ -18,6 +18,10 @@ def personal_data_certificates(user) -> list[dict]:
             "expires_on": _iso(certificate.expires_on),
             "course_version": certificate.version_label,
             "status": certificate.verification_status(),
+            # Honest time: the declared CPD time, or the time actually spent when that was under the share.
+            "cpd_minutes_stated": certificate.cpd_minutes,
+            "cpd_stated_as": "time spent" if certificate.cpd_is_time_spent else "declared CPD time",
+            "time_spent_minutes": certificate.time_spent_minutes,
         }
         for certificate in selectors.certificate_list_for_learner(learner=user)
     ]

@@ -83,6 +83,17 @@ def add_months(day: dt.date, months: int) -> dt.date:
     raise ValueError(day)  # pragma: no cover - unreachable
 
 
+def cpd_fields(*, course, enrolment: Enrolment) -> dict:
+    """The CPD time a certificate states (see README, "Assessment rules"): the course's declared CPD time when
+    the learner's recorded time is at least settings.CPD_MIN_TIME_SHARE_PERCENT of it, otherwise the time
+    actually spent (rounded to whole minutes, at least 1)."""
+    spent = round((enrolment.seconds_spent or 0) / 60)
+    needed = course.cpd_minutes * settings.CPD_MIN_TIME_SHARE_PERCENT / 100
+    if spent >= needed:
+        return {"cpd_minutes": course.cpd_minutes, "cpd_is_time_spent": False, "time_spent_minutes": spent}
+    return {"cpd_minutes": max(spent, 1), "cpd_is_time_spent": True, "time_spent_minutes": spent}
+
+
 def certificate_create_pending(*, enrolment: Enrolment) -> Certificate | None:
     """Create the pending certificate for a completed enrolment (idempotent) and queue its issue after commit.
 
@@ -109,7 +120,7 @@ def certificate_create_pending(*, enrolment: Enrolment) -> Certificate | None:
                         "holder_name": enrolment.learner.certificate_name.strip(),
                         "course_title": course.title,
                         "pathway_title": enrolment.pathway.title,
-                        "cpd_minutes": course.cpd_minutes,
+                        **cpd_fields(course=course, enrolment=enrolment),
                         "issued_on": issued_on,
                         "expires_on": _expires_on(enrolment, issued_on),
                         "version_major": course.version_major,

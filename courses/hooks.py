@@ -59,3 +59,16 @@ def assessment_differences(*, course_id: int, first_pathway_id: int, second_path
     if _assessment_differences is None:
         return set()
     return _assessment_differences(course_id, first_pathway_id, second_pathway_id)
+
+
+_assessment_status: Callable[[Enrolment, Unit], str | None] | None = None
+
+
+def set_assessment_status(builder: Callable[[Enrolment, Unit], str | None]) -> None:
+    """Called by the assessing app: a plain-words line on the learner's standing (attempts left, a lock)."""
+    global _assessment_status
+    _assessment_status = builder
+
+
+def assessment_status(*, enrolment: Enrolment, unit: Unit) -> str | None:
+    return _assessment_status(enrolment, unit) if _assessment_status else None

@@ -270,6 +270,10 @@ class Enrolment(models.Model):
         related_name="+",
         help_text="A refresher: the completed enrolment it brings up to date; unchanged units carried over.",
     )
+    # Time on task, recorded by the server: seconds on units (UnitVisit) plus seconds in submitted quizzes.
+    seconds_spent = models.PositiveIntegerField(default=0)
+    # When the learner last opened a unit page (the open "stint", credited to last_unit on their next step).
+    unit_opened_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
@@ -305,3 +309,23 @@ class UnitProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment_id}/{self.unit_id}"
+
+
+class UnitVisit(models.Model):
+    """A learner opened a unit's content (the quiz opens only after this), and how long they spent on it.
+
+    Time is counted by the server: from opening the unit page to the learner's next step (another unit, the
+    quiz, "mark as read"), at most UNIT_STINT_MAX_SECONDS per opening, so a tab left open counts little."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="unit_visits")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    first_opened_at = models.DateTimeField()
+    last_opened_at = models.DateTimeField()
+    times_opened = models.PositiveIntegerField(default=1)
+    seconds_spent = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["enrolment", "unit"], name="courses_unitvisit_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id}/{self.unit_id} opened {self.first_opened_at:%Y-%m-%d %H:%M}"

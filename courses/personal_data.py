@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from accounts.personal_data import iso as _iso
 
-from .models import Enrolment, UnitProgress
+from .models import Enrolment, UnitProgress, UnitVisit
 
 
 def personal_data_enrolments(user) -> list[dict]:
@@ -17,6 +17,19 @@ def personal_data_enrolments(user) -> list[dict]:
         progress.setdefault(row.enrolment_id, []).append(
             {"unit": row.unit.title, "completed_at": _iso(row.completed_at)}
         )
+    opened: dict[int, list[dict]] = {}
+    for visit in (
+        UnitVisit.objects.filter(enrolment__learner=user)
+        .select_related("unit")
+        .order_by("enrolment_id", "unit__order")
+    ):
+        opened.setdefault(visit.enrolment_id, []).append(
+            {
+                "unit": visit.unit.title,
+                "first_opened_at": _iso(visit.first_opened_at),
+                "time_spent_minutes": round(visit.seconds_spent / 60),
+            }
+        )
     return [
         {
             "course": enrolment.course.title,
@@ -24,6 +37,10 @@ def personal_data_enrolments(user) -> list[dict]:
             "started_at": _iso(enrolment.started_at),
             "completed_at": _iso(enrolment.completed_at),
             "units_completed": progress.get(enrolment.pk, []),
+            # Honest time: what the site recorded, beside the course's declared CPD time.
+            "time_spent_minutes": round(enrolment.seconds_spent / 60),
+            "declared_cpd_minutes": enrolment.course.cpd_minutes,
+            "units_opened": opened.get(enrolment.pk, []),
         }
         for enrolment in Enrolment.objects.filter(learner=user)
         .select_related("course", "pathway")

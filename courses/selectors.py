@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from .models import Block, Course, CourseRelease, Enrolment, Pathway, Unit, UnitProgress
+from .models import Block, Course, CourseRelease, Enrolment, Pathway, Unit, UnitProgress, UnitVisit
 
 
 def course_list_published() -> QuerySet[Course]:
@@ -138,3 +138,13 @@ def carried_unit_ids(*, enrolment: Enrolment) -> set[int]:
     return set(
         UnitProgress.objects.filter(enrolment=enrolment, carried_over=True).values_list("unit_id", flat=True)
     )
+
+
+def unit_opened(*, enrolment: Enrolment, unit: Unit) -> bool:
+    """Has the learner opened this unit's content (recorded by the unit page)? Its quiz opens only then."""
+    return UnitVisit.objects.filter(enrolment=enrolment, unit=unit).exists()
+
+
+def unit_visits(*, enrolment: Enrolment) -> dict[int, UnitVisit]:
+    """Unit id -> the learner's record of opening it (first opened, time spent)."""
+    return {visit.unit_id: visit for visit in UnitVisit.objects.filter(enrolment=enrolment)}

@@ -6,9 +6,10 @@ from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from .models import Course, Enrolment, Pathway, Unit, UnitProgress
+from .models import Course, Enrolment, Pathway, Unit, UnitProgress, UnitVisit
 from .signals import enrolment_completed
 
 
@@ -119,12 +120,80 @@ def enrolment_create_refresher(
     return enrolment
 
 
-def unit_visit(*, enrolment: Enrolment, unit: Unit) -> Enrolment:
-    """Remember the last unit opened, for "continue where you left off"."""
+# Honest time: one opening of a unit page counts until the learner's next step, at most this long (a tab left
+# open overnight is not study time).
+UNIT_STINT_MAX_SECONDS = 20 * 60
+
+
+def _stint_seconds(opened, now) -> int:
+    return max(0, min(int((now - opened).total_seconds()), UNIT_STINT_MAX_SECONDS))
+
+
+def unit_time_close(*, enrolment: Enrolment, now=None) -> int:
+    """Credit the time since the learner last opened a unit page to that unit (capped), and close the stint.
+    Called when the learner takes their next step: another unit, its quiz, "mark as read". Returns seconds."""
+    now = now or timezone.now()
+    opened, unit_id = enrolment.unit_opened_at, enrolment.last_unit_id
+    if opened is None or unit_id is None:
+        return 0
+    seconds = _stint_seconds(opened, now)
+    # Only the request that closes the stint credits it (two tabs, a double click): no lock needed.
+    closed = Enrolment.objects.filter(pk=enrolment.pk, unit_opened_at=opened).update(
+        seconds_spent=F("seconds_spent") + seconds, unit_opened_at=None
+    )
+    if closed:
+        UnitVisit.objects.filter(enrolment_id=enrolment.pk, unit_id=unit_id).update(
+            seconds_spent=F("seconds_spent") + seconds
+        )
+    else:
+        seconds = 0
+    enrolment.unit_opened_at = None
+    return seconds
+
+
+def enrolment_add_time(*, enrolment: Enrolment, seconds: int) -> None:
+    """Add time spent elsewhere in the course (a submitted quiz) to the enrolment's total (one query, always:
+    the query count of a submit does not depend on the clock)."""
+    Enrolment.objects.filter(pk=enrolment.pk).update(seconds_spent=F("seconds_spent") + max(0, seconds))
+
+
+def unit_visit(*, enrolment: Enrolment, unit: Unit, now=None) -> None:
+    """The learner opened a unit's content: recorded per enrolment (first and last opened, times opened),
+    which opens the unit's quiz. The previous stint (the unit page opened before) is credited, capped, and
+    this one starts now; the last unit opened is remembered for "continue where you left off".
+
+    Three or four writes, no lock: the enrolment (time, stint, last unit), the previous unit's time, this
+    unit's visit (an insert the first time)."""
+    now = now or timezone.now()
+    updates: dict = {"unit_opened_at": now}
     if enrolment.last_unit_id != unit.pk and not enrolment.is_complete:
-        enrolment.last_unit = unit
-        enrolment.save(update_fields=["last_unit"])
-    return enrolment
+        updates["last_unit"] = unit
+    opened, previous = enrolment.unit_opened_at, enrolment.last_unit_id
+    credited = False
+    if opened is not None and previous is not None:
+        seconds = _stint_seconds(opened, now)
+        # Only the request that closes the stint credits it (two tabs, a double click).
+        credited = bool(
+            Enrolment.objects.filter(pk=enrolment.pk, unit_opened_at=opened).update(
+                seconds_spent=F("seconds_spent") + seconds, **updates
+            )
+        )
+        if credited:
+            UnitVisit.objects.filter(enrolment_id=enrolment.pk, unit_id=previous).update(
+                seconds_spent=F("seconds_spent") + seconds
+            )
+    if not credited:
+        Enrolment.objects.filter(pk=enrolment.pk).update(**updates)
+    for name, value in updates.items():
+        setattr(enrolment, name, value)
+    seen = UnitVisit.objects.filter(enrolment=enrolment, unit=unit).update(
+        last_opened_at=now, times_opened=F("times_opened") + 1
+    )
+    if not seen:
+        UnitVisit.objects.bulk_create(
+            [UnitVisit(enrolment=enrolment, unit=unit, first_opened_at=now, last_opened_at=now)],
+            ignore_conflicts=True,
+        )
 
 
 def unit_mark_read(*, enrolment: Enrolment, unit: Unit) -> UnitProgress | None:
@@ -132,6 +201,7 @@ def unit_mark_read(*, enrolment: Enrolment, unit: Unit) -> UnitProgress | None:
     completes; nothing to do (None) once the enrolment is complete."""
     if not unit_can_be_marked_read(unit=unit):
         raise UnitCompletedByAssessment("This unit is completed by passing its quiz.")
+    unit_time_close(enrolment=enrolment)
     if enrolment.is_complete:
         return None
     return unit_complete(enrolment=enrolment, unit=unit)

@@ -137,6 +137,9 @@ def unit_detail(request: HttpRequest, course_slug: str, unit_slug: str) -> HttpR
             "assessment_url": hooks.assessment_url(course=course, unit=unit)
             if unit.completed_by_quiz
             else None,
+            "assessment_status": hooks.assessment_status(enrolment=enrolment, unit=unit)
+            if unit.completed_by_quiz and not enrolment.is_complete
+            else None,
         },
     )
 

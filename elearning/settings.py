@@ -281,6 +281,9 @@ LOGGING = {
 }
 
 # Product settings -----------------------------------------------------------------------------------
+# Honest time: a certificate states the course's declared CPD time only when the learner's recorded time on
+# units and quizzes is at least this share of it (per cent); otherwise it states the time actually spent.
+CPD_MIN_TIME_SHARE_PERCENT = env_int("CPD_MIN_TIME_SHARE_PERCENT", 50)
 CERTIFICATE_SWEEP_AFTER_MINUTES = env_int("CERTIFICATE_SWEEP_AFTER_MINUTES", 5)
 # A certificate that failed on a passing error is queued again by the sweeper at most this many times.
 CERTIFICATE_FAILED_REQUEUES = env_int("CERTIFICATE_FAILED_REQUEUES", 3)

@@ -137,6 +137,9 @@ def _with_status(qs: QuerySet[Membership], *, today: dt.date) -> QuerySet[Member
         certificate_version_major=Subquery(latest_certificate.values("version_major")[:1]),
         certificate_version_minor=Subquery(latest_certificate.values("version_minor")[:1]),
         course_version_major=Subquery(latest_certificate.values("course__version_major")[:1]),
+        # Honest time (issue 17): recorded time beside the course's declared CPD time.
+        seconds_spent=Subquery(latest_enrolment.values("seconds_spent")[:1]),
+        cpd_minutes=Subquery(latest_enrolment.values("course__cpd_minutes")[:1]),
     )
     issued = Q(certificate_status=CertificateStatus.ISSUED)
     return qs.annotate(

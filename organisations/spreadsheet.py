@@ -39,7 +39,7 @@ def _date(value: dt.date | dt.datetime | None) -> str:
 def member_rows(members: QuerySet[Membership], *, licensing: bool) -> Iterator[str]:
     writer = csv.writer(_Echo())
     header = ["Name", "Email", "Role", "Status", "Pathway", "Progress %", "Certificate code", "Expires on"]
-    header += ["Invited on", "Joined on"]
+    header += ["Invited on", "Joined on", "Time spent (minutes)", "Declared CPD time (minutes)"]
     if licensing:
         header.append("Licence or badge number")
     yield "\ufeff" + writer.writerow(header)  # the byte-order mark makes Excel read UTF-8 names correctly
@@ -57,6 +57,8 @@ def member_rows(members: QuerySet[Membership], *, licensing: bool) -> Iterator[s
             _date(member.certificate_expires_on) if member.status in Status.WITH_EXPIRY else "",
             _date(member.invited_at),
             _date(member.joined_at),
+            round(member.seconds_spent / 60) if member.seconds_spent is not None else "",
+            member.cpd_minutes if member.cpd_minutes is not None else "",
         ]
         if licensing:
             row.append(user.licence_number if user else "")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import contact_views, views
+from . import contact_views, views, views_locks
 
 app_name = "organisations"
 
@@ -11,6 +11,11 @@ urlpatterns = [
     path("<int:organisation_id>/members.csv", views.export_csv, name="export_csv"),
     path("<int:organisation_id>/members/<int:membership_id>/", views.member_detail, name="member"),
     path("<int:organisation_id>/members/<int:membership_id>/role/", views.member_role, name="member_role"),
+    path(
+        "<int:organisation_id>/members/<int:membership_id>/quizzes/<int:quiz_id>/reset-lock/",
+        views_locks.member_lock_reset,
+        name="member_lock_reset",
+    ),
     path(
         "<int:organisation_id>/members/<int:membership_id>/remove/", views.member_remove, name="member_remove"
     ),

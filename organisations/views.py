@@ -23,6 +23,7 @@ from accounts.forms import SignUpForm
 from accounts.verification import send_verification_email
 from elearning.client_ip import client_ip
 from elearning.limits import limit_hit, limit_reached
+from quizzes import rules as quiz_rules
 
 from . import selectors, services, spreadsheet
 from .context_processors import remember_manager_flag
@@ -128,6 +129,7 @@ def export_csv(request: HttpRequest, organisation: Organisation) -> StreamingHtt
 @require_GET
 def member_detail(request: HttpRequest, organisation: Organisation, membership_id: int) -> HttpResponse:
     member = _member_or_404(organisation, membership_id)
+    training = selectors.member_training(membership=member)
     return render(
         request,
         "organisations/member_detail.html",
@@ -135,7 +137,8 @@ def member_detail(request: HttpRequest, organisation: Organisation, membership_i
             "organisation": organisation,
             "member": member,
             "labels": selectors.Status.LABELS,
-            "training": selectors.member_training(membership=member),
+            "training": training,
+            "locks": quiz_rules.locks_for_enrolments(enrolments=training.enrolments),
             "invitations": member.invitations.order_by("-created_at") if member.is_invited else [],
             "is_self": member.user_id == request.user.pk,
         },

@@ -7,6 +7,7 @@ from . import services
 from .models import (
     Attempt,
     Choice,
+    LockReset,
     MatchingQuestion,
     MultipleResponseQuestion,
     OrderingQuestion,
@@ -76,3 +77,29 @@ class AttemptAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(LockReset)
+class LockResetAdmin(admin.ModelAdmin):
+    """Staff lift a learner's cooling-off lock by adding a reset (enrolment and quiz); who and when are
+    recorded from the request and never edited afterwards."""
+
+    list_display = ("created_at", "enrolment", "quiz", "reset_by_name")
+    fields = ("enrolment", "quiz", "reset_by_name", "created_at")
+    readonly_fields = ("reset_by_name", "created_at")
+    raw_id_fields = ("enrolment",)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        reset = services.lock_reset(enrolment=obj.enrolment, quiz=obj.quiz, by=request.user)
+        obj.pk, obj.reset_by, obj.reset_by_name, obj.created_at = (
+            reset.pk,
+            reset.reset_by,
+            reset.reset_by_name,
+            reset.created_at,
+        )

@@ -14,6 +14,7 @@ class QuizzesConfig(AppConfig):
 
         from .loading import QuizContent
         from .personal_data import personal_data_attempts
+        from .rules import assessment_status
         from .selectors import quizzes_not_passed_reason, unit_ids_with_different_questions
 
         register_section("quiz_attempts", personal_data_attempts)
@@ -21,6 +22,7 @@ class QuizzesConfig(AppConfig):
 
         loading.register_extension(QuizContent())
         hooks.set_assessment_differences(unit_ids_with_different_questions)
+        hooks.set_assessment_status(assessment_status)
         hooks.set_assessment_url(
             lambda course, unit: reverse(
                 "quizzes:take", kwargs={"course_slug": course.slug, "unit_slug": unit.slug}

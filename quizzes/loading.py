@@ -12,6 +12,7 @@ from typing import Any
 from courses.loading import CourseSpec, Reader, _display, pathway_list, read_yaml
 from courses.models import Course, Pathway, Unit
 
+from . import pools
 from .models import QUESTION_TYPES, Attempt, Choice, Question, Quiz, Scenario
 
 KEY_FIELDS = {"key", "type", "scenario", "pathways", "prompt", "section", "explanation"}
@@ -60,6 +61,9 @@ class QuizSpec:
     max_attempts: int | None
     scenarios: list[ScenarioSpec]
     questions: list[QuestionSpec]
+    questions_per_attempt: int | None = None  # the pool: questions drawn per attempt (None: all)
+    scenario_questions: int = 0  # at least this many drawn are about a role scenario
+    rules: pools.AssessmentRules = field(default_factory=pools.AssessmentRules)
 
 
 class QuizContent:
@@ -71,6 +75,7 @@ class QuizContent:
             return []
         units_by_stem = {unit.file_stem: unit.slug for unit in spec.units}
         unit_stems = {path.stem for path in (spec.directory / "units").glob("*.y*ml")}
+        rules = pools.parse_assessment(spec.directory, root, errors)
         quizzes = []
         for quiz_file in sorted(quiz_dir.glob("*.y*ml")):
             display = _display(quiz_file, root)
@@ -85,6 +90,7 @@ class QuizContent:
                 quiz_file, display, units_by_stem.get(quiz_file.stem, ""), spec.pathway_slugs, root, errors
             )
             if quiz is not None:
+                quiz.rules = rules
                 quizzes.append(quiz)
         return quizzes
 
@@ -120,7 +126,7 @@ def parse_quiz(
     reader = Reader(file=display, data=data, path="", errors=errors)
     if not reader.is_mapping("a quiz"):
         return None
-    reader.check_unknown(["pass_mark", "max_attempts", "scenarios", "questions"])
+    reader.check_unknown(["pass_mark", "max_attempts", "scenarios", "questions", *pools.POOL_FIELDS])
     quiz = QuizSpec(
         unit_slug=unit_slug,
         pass_mark=reader.integer("pass_mark", required=False, default=80, minimum=1, maximum=100),
@@ -129,6 +135,7 @@ def parse_quiz(
         scenarios=[],
         questions=[],
     )
+    pools.parse_pool(reader, quiz)
     for item_path, item in reader.mapping_list("scenarios", required=False):
         sub = reader.child(item_path, item)
         if not sub.is_mapping("a scenario"):
@@ -166,6 +173,9 @@ def parse_quiz(
         for slug in sorted(pathway_slugs):
             if not any(_visible_to(question, slug, scenario_pathways) for question in quiz.questions):
                 reader.error(f"no question in this quiz is for pathway {slug!r}", "questions")
+        pools.check_banks(
+            reader, quiz, pathway_slugs, lambda question, slug: _visible_to(question, slug, scenario_pathways)
+        )
     return quiz
 
 
@@ -281,7 +291,14 @@ def _letters(index: int) -> str:
 def apply_quiz(unit: Unit, spec: QuizSpec, pathways: dict[str, Pathway]) -> Quiz:
     quiz, _ = Quiz.objects.update_or_create(
         unit=unit,
-        defaults={"pass_mark": spec.pass_mark, "max_attempts": spec.max_attempts, "is_active": True},
+        defaults={
+            "pass_mark": spec.pass_mark,
+            "max_attempts": spec.max_attempts or spec.rules.attempts,
+            "cooling_off_hours": spec.rules.cooling_off_hours,
+            "questions_per_attempt": spec.questions_per_attempt,
+            "min_scenario_questions": spec.scenario_questions,
+            "is_active": True,
+        },
     )
     if not unit.completed_by_quiz:
         unit.completed_by_quiz = True

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import uuid
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
@@ -13,43 +12,26 @@ from polymorphic.models import PolymorphicModel
 
 from courses.models import Enrolment, Pathway, Unit
 
+from .grading import ChoiceFeedback, FormOption, Grade, InvalidResponse
 
-class InvalidResponse(Exception):
-    """The submitted data cannot belong to this question (tampered or malformed): the request is refused."""
-
-
-@dataclass
-class ChoiceFeedback:
-    text: str
-    chosen: str  # what the learner chose for this option/item/pair, as shown to them
-    is_right: bool
-    feedback: str
-
-
-@dataclass(frozen=True)
-class FormOption:
-    """An option as the quiz form shows it. The form sends `value`, never the key: keys follow the file's
-    order, which is the right order for ordering items (and writers tend to put the right option first)."""
-
-    key: str  # only compared on the server, to re-select an answer when the page is shown again
-    text: str
-    value: str
-
-
-@dataclass
-class Grade:
-    score: float  # 0.0 to 1.0
-    items: list[ChoiceFeedback] = field(default_factory=list)
-
-    @property
-    def is_correct(self) -> bool:
-        return self.score >= 0.999
+__all__ = ["ChoiceFeedback", "FormOption", "Grade", "InvalidResponse"]  # re-exported; models follow
 
 
 class Quiz(models.Model):
     unit = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="quiz")
     pass_mark = models.PositiveSmallIntegerField(default=80, help_text="Per cent needed to pass.")
-    max_attempts = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty means unlimited.")
+    max_attempts = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Failed attempts before a cooling-off lock. Empty means unlimited."
+    )
+    cooling_off_hours = models.PositiveSmallIntegerField(
+        default=24, help_text="How long the quiz stays locked after the last allowed attempt fails."
+    )
+    questions_per_attempt = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Questions drawn from the pathway's bank per attempt. Empty: all."
+    )
+    min_scenario_questions = models.PositiveSmallIntegerField(
+        default=0, help_text="At least this many of the drawn questions are about a role scenario."
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -174,10 +156,18 @@ class SingleChoiceQuestion(Question):
         chosen = response.get("choice")
         if chosen is not None and chosen not in {c.key for c in choices}:
             raise InvalidResponse(f"{chosen!r} is not an option of question {self.key}")
+        # The chosen option, and the right one (shown only in a full review, after a pass).
         items = [
-            ChoiceFeedback(text=c.text, chosen="chosen", is_right=c.is_correct, feedback=c.feedback)
+            ChoiceFeedback(
+                text=c.text,
+                chosen="chosen" if c.key == chosen else "not chosen",
+                is_right=(c.key == chosen) == c.is_correct,
+                feedback=c.feedback,
+                picked=c.key == chosen,
+                correct=c.is_correct,
+            )
             for c in choices
-            if c.key == chosen
+            if c.key == chosen or c.is_correct
         ]
         right = any(c.is_correct and c.key == chosen for c in choices)
         return Grade(score=1.0 if right else 0.0, items=items)
@@ -222,6 +212,8 @@ class MultipleResponseQuestion(Question):
                         chosen="selected" if picked else "not selected",
                         is_right=picked == c.is_correct,
                         feedback=c.feedback,
+                        picked=picked,
+                        correct=c.is_correct,
                     )
                 )
         return Grade(score=score, items=items)
@@ -368,6 +360,9 @@ class Attempt(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     score = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Per cent.")
     passed = models.BooleanField(null=True)
+    # Submitted after the enrolment had passed this quiz: practice, never locked, may show everything.
+    is_practice = models.BooleanField(default=False)
+    seconds_spent = models.PositiveIntegerField(default=0, help_text="From opening to submitting, capped.")
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -410,3 +405,20 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt_id}/{self.order}"
+
+
+class LockReset(models.Model):
+    """Audit of a cooling-off lock lifted early by a manager of the learner's organisation or by staff:
+    who, when. Failed attempts before `created_at` no longer count towards the limit."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="quiz_lock_resets")
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="lock_resets")
+    reset_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    reset_by_name = models.CharField(max_length=250, help_text="Who reset it, as they were then.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Lock reset {self.created_at:%Y-%m-%d %H:%M} by {self.reset_by_name}"

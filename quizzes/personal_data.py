@@ -20,6 +20,8 @@ def personal_data_attempts(user) -> list[dict]:
             "submitted_at": _iso(attempt.submitted_at),
             "score_percent": attempt.score,
             "passed": attempt.passed,
+            "practice": attempt.is_practice,
+            "time_spent_minutes": round(attempt.seconds_spent / 60),
             "answers": answers.get(attempt.pk, []),
         }
         for attempt in Attempt.objects.filter(enrolment__learner=user)

@@ -24,17 +24,23 @@ def quiz_for_unit_slug(*, course: Course, unit_slug: str) -> Quiz:
 
 def question_ids_for_pathway(*, quiz: Quiz, pathway: Pathway) -> list[int]:
     """Active questions this pathway is set: those open to all, plus those limited to this pathway."""
+    return [pk for pk, _ in question_bank_for_pathway(quiz=quiz, pathway=pathway)]
+
+
+def question_bank_for_pathway(*, quiz: Quiz, pathway: Pathway) -> list[tuple[int, bool]]:
+    """The pathway's bank for this quiz, in the content's order: (question id, is about a scenario)."""
     through = Question.pathways.through
     visible = Q(~Exists(through.objects.filter(question_id=OuterRef("pk")))) | Q(
         Exists(through.objects.filter(question_id=OuterRef("pk"), pathway_id=pathway.pk))
     )
-    return list(
+    rows = (
         Question.objects.non_polymorphic()
         .filter(quiz=quiz, is_active=True)
         .filter(visible)
         .order_by("order", "id")
-        .values_list("pk", flat=True)
+        .values_list("pk", "scenario_id")
     )
+    return [(pk, scenario_id is not None) for pk, scenario_id in rows]
 
 
 def questions_with_choices(

@@ -9,15 +9,31 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from courses import selectors as course_selectors
 from courses import services as course_services
 from courses.models import Enrolment
 
-from . import selectors
-from .models import Answer, Attempt, InvalidResponse, Quiz
+from . import rules, selectors
+from .models import Answer, Attempt, InvalidResponse, LockReset, Quiz
 
 
 class AttemptNotAllowed(Exception):
     """The learner may not start or submit this attempt (limit reached, already submitted...)."""
+
+
+class UnitNotOpened(AttemptNotAllowed):
+    """The learner has not opened the unit's content yet: read before you are tested."""
+
+
+class QuizLocked(AttemptNotAllowed):
+    """The allowed attempts failed: the quiz is locked until `allowance.locked_until`."""
+
+    def __init__(self, allowance: rules.Allowance) -> None:
+        super().__init__(
+            f"You have used all {allowance.limit} attempts at this quiz: it is locked for "
+            f"{allowance.cooling_off_hours} hours after the last one."
+        )
+        self.allowance = allowance
 
 
 @dataclass
@@ -30,32 +46,45 @@ class SubmitResult:
     voided: bool = False
 
 
-def _attempt_is_stale(attempt: Attempt, question_ids: list[int]) -> bool:
-    """An open attempt no longer matches its quiz: other questions are set now, or the course's content
-    changed after it was opened (a question edited in place keeps its id but not its meaning)."""
-    return attempt.question_ids != question_ids or attempt.started_at < attempt.quiz.unit.course.updated_at
+def _attempt_is_stale(attempt: Attempt, bank_ids: list[int]) -> bool:
+    """An open attempt no longer matches its quiz: a question it set has left the pathway's bank, or the
+    course's content changed after it was opened (a question edited in place keeps its id, not its
+    meaning)."""
+    return (
+        not set(attempt.question_ids) <= set(bank_ids)
+        or attempt.started_at < attempt.quiz.unit.course.updated_at
+    )
 
 
-def attempt_start(*, enrolment: Enrolment, quiz: Quiz) -> Attempt:
-    """Return the learner's open attempt at this quiz, or start one with the questions for their pathway.
+def attempt_start(*, enrolment: Enrolment, quiz: Quiz, allowance: rules.Allowance | None = None) -> Attempt:
+    """Return the learner's open attempt at this quiz, or start one: questions drawn afresh from their
+    pathway's bank (rules.draw_questions, seeded; the draw is stored on the attempt).
 
-    An open attempt whose questions no longer match (the learner changed pathway, or the content changed)
-    has nothing recorded yet, so it is replaced by a fresh one."""
-    question_ids = selectors.question_ids_for_pathway(quiz=quiz, pathway=enrolment.pathway)
+    Refused with UnitNotOpened before the learner has opened the unit's content, and with QuizLocked while
+    the quiz is in a cooling-off lock. An open attempt whose questions no longer match (the learner changed
+    pathway, or the content changed) has nothing recorded yet, so it is replaced by a fresh one."""
+    if not course_selectors.unit_opened(enrolment=enrolment, unit=quiz.unit):
+        raise UnitNotOpened("Read the unit before you take its quiz.")
+    course_services.unit_time_close(enrolment=enrolment)  # the learner has moved on from the unit page
+    bank = selectors.question_bank_for_pathway(quiz=quiz, pathway=enrolment.pathway)
+    bank_ids = [pk for pk, _ in bank]
     existing = selectors.attempt_open(enrolment=enrolment, quiz=quiz)
     if existing is not None:
         existing.quiz = quiz
-        if not _attempt_is_stale(existing, question_ids):
+        if not _attempt_is_stale(existing, bank_ids):
             return existing
         Attempt.objects.filter(pk=existing.pk, submitted_at__isnull=True).delete()
-    if quiz.max_attempts is not None:
-        used = Attempt.objects.filter(enrolment=enrolment, quiz=quiz, submitted_at__isnull=False).count()
-        if used >= quiz.max_attempts:
-            raise AttemptNotAllowed(f"You have used all {quiz.max_attempts} attempts at this quiz.")
+    allowance = allowance or rules.allowance_for(enrolment=enrolment, quiz=quiz)
+    if allowance.is_locked:
+        raise QuizLocked(allowance)
+    seed = secrets.randbelow(2**31)
+    question_ids = rules.draw_questions(
+        bank, count=quiz.questions_per_attempt, min_scenario=quiz.min_scenario_questions, seed=seed
+    )
     try:
         with transaction.atomic():
             return Attempt.objects.create(
-                enrolment=enrolment, quiz=quiz, question_ids=question_ids, seed=secrets.randbelow(2**31)
+                enrolment=enrolment, quiz=quiz, question_ids=question_ids, seed=seed
             )
     except IntegrityError:
         # A concurrent request (double click, two tabs) started it first.
@@ -73,6 +102,9 @@ def attempt_submit(*, attempt: Attempt, data: Any) -> SubmitResult:
         )
         if locked.submitted_at is not None:
             raise AttemptNotAllowed("This attempt has already been submitted.")
+        allowance = rules.allowance_for(enrolment=locked.enrolment, quiz=locked.quiz)
+        if allowance.is_locked:
+            raise QuizLocked(allowance)
         questions = selectors.questions_with_choices(question_ids=locked.question_ids, attempt=locked)
         # A frozen question gone (retired, deleted, retyped) or the content changed since it was opened:
         # never grade out of a different total, nor against questions the learner was not shown.
@@ -117,10 +149,21 @@ def attempt_submit(*, attempt: Attempt, data: Any) -> SubmitResult:
         locked.score = round(100 * total / len(questions)) if questions else 0
         locked.passed = locked.score >= locked.quiz.pass_mark
         locked.submitted_at = timezone.now()
-        locked.save(update_fields=["score", "passed", "submitted_at"])
+        locked.is_practice = allowance.passed
+        spent = int((locked.submitted_at - locked.started_at).total_seconds())
+        locked.seconds_spent = max(0, min(spent, rules.QUIZ_MAX_SECONDS))
+        locked.save(update_fields=["score", "passed", "submitted_at", "is_practice", "seconds_spent"])
+        course_services.enrolment_add_time(enrolment=locked.enrolment, seconds=locked.seconds_spent)
         if locked.passed and not locked.enrolment.is_complete:
             course_services.unit_complete(enrolment=locked.enrolment, unit=locked.quiz.unit)
     return SubmitResult(attempt=locked, errors={}, responses=responses)
+
+
+def lock_reset(*, enrolment: Enrolment, quiz: Quiz, by) -> LockReset:
+    """Lift a cooling-off lock early (a manager of the learner's organisation, or staff): the failed attempts
+    so far stop counting. Audited: who and when. Who may call it is the caller's check."""
+    name = (getattr(by, "certificate_name", "") or "").strip() or getattr(by, "email", "") or "staff"
+    return LockReset.objects.create(enrolment=enrolment, quiz=quiz, reset_by=by, reset_by_name=name[:250])
 
 
 def quiz_unit_sync(*, quiz: Quiz | None = None, unit=None) -> None:
@@ -139,5 +182,8 @@ __all__ = [
     "SubmitResult",
     "attempt_start",
     "attempt_submit",
+    "lock_reset",
+    "QuizLocked",
+    "UnitNotOpened",
     "quiz_unit_sync",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,8 +11,34 @@ from django.views.decorators.http import require_GET, require_POST
 from courses import selectors as course_selectors
 from courses.models import Course, Enrolment, Unit
 
-from . import selectors, services
+from . import feedback, rules, selectors, services
 from .models import Attempt, InvalidResponse, Quiz
+
+READ_FIRST = "Read this unit first. Its quiz opens once you have opened the unit: it asks about what it says."
+
+
+def _to_unit_first(request: HttpRequest, course: Course, unit: Unit) -> HttpResponse:
+    messages.info(request, READ_FIRST)
+    return redirect("courses:unit", course_slug=course.slug, unit_slug=unit.slug)
+
+
+def _render_locked(
+    request: HttpRequest,
+    *,
+    course: Course,
+    unit: Unit,
+    enrolment: Enrolment,
+    quiz: Quiz,
+    allowance,
+    status=200,
+) -> HttpResponse:
+    history = list(selectors.attempt_history(enrolment=enrolment, quiz=quiz))
+    return render(
+        request,
+        "quizzes/no_attempts.html",
+        {"course": course, "unit": unit, "allowance": allowance, "history": history, "quiz": quiz},
+        status=status,
+    )
 
 
 def _load(
@@ -38,6 +65,7 @@ def _render_quiz(
     responses=None,
     status: int = 200,
     changed: bool = False,
+    allowance: rules.Allowance | None = None,
 ) -> HttpResponse:
     questions = selectors.questions_with_choices(question_ids=attempt.question_ids, attempt=attempt)
     history = list(selectors.attempt_history(enrolment=attempt.enrolment, quiz=attempt.quiz))
@@ -65,6 +93,7 @@ def _render_quiz(
             "history": history,
             "unit_complete": course_selectors.unit_is_complete(enrolment=attempt.enrolment, unit=unit),
             "changed": changed,
+            "allowance": allowance or rules.allowance_for(enrolment=attempt.enrolment, quiz=attempt.quiz),
         },
         status=status,
     )
@@ -76,18 +105,18 @@ def take(request: HttpRequest, course_slug: str, unit_slug: str) -> HttpResponse
     course, unit, enrolment, quiz = _load(request, course_slug, unit_slug)
     if enrolment is None:
         return redirect("courses:detail", course_slug=course.slug)
+    allowance = rules.allowance_for(enrolment=enrolment, quiz=quiz)
     try:
-        attempt = services.attempt_start(enrolment=enrolment, quiz=quiz)
-    except services.AttemptNotAllowed as exc:
-        history = list(selectors.attempt_history(enrolment=enrolment, quiz=quiz))
-        return render(
-            request,
-            "quizzes/no_attempts.html",
-            {"course": course, "unit": unit, "message": str(exc), "history": history},
+        attempt = services.attempt_start(enrolment=enrolment, quiz=quiz, allowance=allowance)
+    except services.UnitNotOpened:
+        return _to_unit_first(request, course, unit)
+    except services.QuizLocked as locked:
+        return _render_locked(
+            request, course=course, unit=unit, enrolment=enrolment, quiz=quiz, allowance=locked.allowance
         )
     attempt.enrolment = enrolment
     attempt.quiz = quiz
-    return _render_quiz(request, attempt=attempt, course=course, unit=unit)
+    return _render_quiz(request, attempt=attempt, course=course, unit=unit, allowance=allowance)
 
 
 def _attempt_or_404(request: HttpRequest, public_id) -> Attempt:
@@ -109,8 +138,20 @@ def submit(request: HttpRequest, public_id) -> HttpResponse:
             {"attempt": attempt, "course": course, "unit": unit},
             status=400,
         )
+    if not course_selectors.unit_opened(enrolment=attempt.enrolment, unit=unit):
+        return _to_unit_first(request, course, unit)
     try:
         result = services.attempt_submit(attempt=attempt, data=request.POST)
+    except services.QuizLocked as locked:
+        return _render_locked(
+            request,
+            course=course,
+            unit=unit,
+            enrolment=attempt.enrolment,
+            quiz=attempt.quiz,
+            allowance=locked.allowance,
+            status=403,
+        )
     except InvalidResponse:
         return render(
             request,
@@ -134,7 +175,7 @@ def submit(request: HttpRequest, public_id) -> HttpResponse:
         # The quiz changed since the learner opened it: nothing was graded; show it as it is now.
         try:
             fresh = services.attempt_start(enrolment=attempt.enrolment, quiz=attempt.quiz)
-        except services.AttemptNotAllowed:
+        except services.AttemptNotAllowed:  # locked or not opened: the quiz page explains
             return redirect("quizzes:take", course_slug=course.slug, unit_slug=unit.slug)
         return _render_quiz(request, attempt=fresh, course=course, unit=unit, status=409, changed=True)
     if result.errors:
@@ -157,16 +198,23 @@ def result(request: HttpRequest, public_id) -> HttpResponse:
     course, unit = attempt.quiz.unit.course, attempt.quiz.unit
     if not attempt.is_submitted:
         return redirect("quizzes:take", course_slug=course.slug, unit_slug=unit.slug)
+    return render(request, "quizzes/result.html", result_context(attempt))
+
+
+def result_context(attempt: Attempt) -> dict:
+    """What the result page of a submitted attempt shows (also rendered by the bot test, tests/quizzes)."""
+    course, unit = attempt.quiz.unit.course, attempt.quiz.unit
     _, following = course_selectors.unit_neighbours(unit=unit)
-    return render(
-        request,
-        "quizzes/result.html",
-        {
-            "attempt": attempt,
-            "course": course,
-            "unit": unit,
-            "answers": attempt.answers.all(),
-            "following": following,
-            "enrolment": attempt.enrolment,
-        },
-    )
+    full = feedback.shows_full_review(attempt)
+    return {
+        "attempt": attempt,
+        "course": course,
+        "unit": unit,
+        "answers": feedback.answers_for_display(list(attempt.answers.all()), full=full),
+        "full_review": full,
+        "following": following,
+        "enrolment": attempt.enrolment,
+        "allowance": None
+        if attempt.passed
+        else rules.allowance_for(enrolment=attempt.enrolment, quiz=attempt.quiz),
+    }

@@ -29,3 +29,21 @@ def markdown(text: str) -> SafeString:
 @register.filter
 def percent(done: int, total: int) -> int:
     return percent_done(done, total)
+
+
+@register.filter
+def duration(seconds: int | None) -> str:
+    """Seconds as people say it: "1 hour 5 minutes", "12 minutes", "less than a minute"."""
+    minutes = round((seconds or 0) / 60)
+    if minutes < 1:
+        return "less than a minute"
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
+    if minutes:
+        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    return " ".join(parts)
+
+
+@register.filter
+def duration_minutes(minutes: int | None) -> str:
+    return duration((minutes or 0) * 60)

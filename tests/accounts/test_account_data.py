@@ -114,8 +114,13 @@ def test_download_my_data_has_everything_about_me_and_nothing_about_others(
             "expires_on": trained.certificate.expires_on.isoformat(),
             "course_version": "1.0",
             "status": "valid",
+            "cpd_minutes_stated": trained.certificate.cpd_minutes,
+            "cpd_stated_as": "time spent" if trained.certificate.cpd_is_time_spent else "declared CPD time",
+            "time_spent_minutes": trained.certificate.time_spent_minutes,
         }
     ]
+    assert data["courses"][0]["declared_cpd_minutes"] == trained.enrolment.course.cpd_minutes
+    assert "time_spent_minutes" in data["courses"][0]
     assert data["organisations"][0]["organisation"] == "Cardiff Council"
     assert other_user.email not in response.content.decode()
 

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from certificates import services as certificate_services
 from courses import services as course_services
 from courses.models import Pathway, Unit
+from quizzes import services as quiz_services
 from quizzes.models import Attempt
 from quizzes.selectors import questions_with_choices
 from tests.elearning.factories import UserFactory
@@ -98,6 +99,10 @@ def test_learner_pages_have_no_axe_violations(page, base_url, real_course, learn
     assert_accessible(page, "start page")
     page.goto(f"{base_url}/courses/{real_course.slug}/")
     assert_accessible(page, "course overview")
+    first = Unit.objects.filter(course=real_course).order_by("order").first()
+    page.goto(f"{base_url}/quizzes/{real_course.slug}/{first.slug}/")  # not opened yet: sent to the unit
+    expect(page.get_by_text("Read this unit first.")).to_be_visible()
+    assert_accessible(page, "unit (read it before its quiz)")
     for unit in Unit.objects.filter(course=real_course):
         page.goto(f"{base_url}/courses/{real_course.slug}/units/{unit.slug}/")
         assert_accessible(page, f"unit {unit.slug}")
@@ -109,8 +114,20 @@ def test_learner_pages_have_no_axe_violations(page, base_url, real_course, learn
     assert_accessible(page, "quiz with errors")
     fill_quiz(page, learner.email, right=False)
     page.get_by_role("button", name="Submit answers").click()
-    assert_accessible(page, "quiz result (fail)")
-    page.get_by_role("link", name="Take the quiz again").click()
+    expect(page.get_by_text("2 attempts left")).to_be_visible()
+    assert_accessible(page, "quiz result (fail, attempts left)")
+    for _ in range(2):
+        page.get_by_role("link", name="Take the quiz again").click()
+        fill_quiz(page, learner.email, right=False)
+        page.get_by_role("button", name="Submit answers").click()
+    expect(page.get_by_text("The quiz is locked until")).to_be_visible()
+    assert_accessible(page, "quiz result (fail, locked)")
+    page.goto(f"{base_url}/quizzes/{real_course.slug}/{unit.slug}/")
+    expect(page.get_by_role("heading", name="This quiz is locked for now")).to_be_visible()
+    assert_accessible(page, "quiz locked")
+    enrolment = learner.enrolments.get()
+    quiz_services.lock_reset(enrolment=enrolment, quiz=unit.quiz, by=None)  # as a manager would
+    page.goto(f"{base_url}/quizzes/{real_course.slug}/{unit.slug}/")
     fill_quiz(page, learner.email, right=True)
     page.get_by_role("button", name="Submit answers").click()
     assert_accessible(page, "quiz result (pass)")
@@ -160,6 +177,7 @@ def test_a_quiz_can_be_done_with_the_keyboard_alone(page, base_url, real_course,
     pathway = Pathway.objects.get(course=real_course, slug="taxi-drivers")
     course_services.enrolment_create(learner=learner, pathway=pathway)
     unit = Unit.objects.filter(course=real_course).order_by("order").first()
+    page.goto(f"{base_url}/courses/{real_course.slug}/units/{unit.slug}/")  # read before you are tested
     page.goto(f"{base_url}/quizzes/{real_course.slug}/{unit.slug}/")
     attempt = Attempt.objects.get(enrolment__learner=learner, submitted_at__isnull=True)
 
@@ -224,6 +242,7 @@ def test_double_click_and_back_button_do_not_break_the_quiz(page, base_url, real
     pathway = Pathway.objects.get(course=real_course, slug="hotel-staff")
     course_services.enrolment_create(learner=learner, pathway=pathway)
     unit = Unit.objects.filter(course=real_course).order_by("order").first()
+    page.goto(f"{base_url}/courses/{real_course.slug}/units/{unit.slug}/")  # read before you are tested
     page.goto(f"{base_url}/quizzes/{real_course.slug}/{unit.slug}/")
     fill_quiz(page, learner.email, right=True)
     page.get_by_role("button", name="Submit answers").dblclick()

@@ -86,6 +86,8 @@ def test_without_a_certificate_name_the_learner_neither_completes_nor_gets_one(s
 def test_completion_signal_creates_one_pending_certificate_and_queues_it_after_commit(
     sample_enrolment, django_capture_on_commit_callbacks
 ):
+    Enrolment.objects.filter(pk=sample_enrolment.pk).update(seconds_spent=15 * 60)  # half of the 30 minutes
+    sample_enrolment.refresh_from_db()
     with django_capture_on_commit_callbacks() as callbacks:
         complete_enrolment(sample_enrolment)
 
@@ -96,7 +98,9 @@ def test_completion_signal_creates_one_pending_certificate_and_queues_it_after_c
     assert certificate.holder_name == sample_enrolment.learner.certificate_name
     assert certificate.course_title == "Sample course — spotting and passing on concerns"
     assert certificate.pathway_title == "Taxi and private-hire drivers"
-    assert certificate.cpd_minutes == 30
+    # Honest time: 15 of the declared 30 minutes were spent (50 %), so the declared CPD time stands.
+    assert (certificate.cpd_minutes, certificate.cpd_is_time_spent) == (30, False)
+    assert certificate.time_spent_minutes == 15
     assert certificate.content_version == sample_enrolment.course.version
     assert certificate.issued_on == timezone.localdate(sample_enrolment.completed_at)
     assert certificate.expires_on == services.add_months(certificate.issued_on, 36)

@@ -71,6 +71,7 @@ def _urls(world) -> dict[str, tuple[str, str, dict]]:
         "member": ("get", reverse("organisations:member", args=[o, m]), {}),
         "member_role": ("post", reverse("organisations:member_role", args=[o, m]), {"role": "manager"}),
         "member_remove": ("post", reverse("organisations:member_remove", args=[o, m]), {}),
+        "lock_reset": ("post", reverse("organisations:member_lock_reset", args=[o, m, 1]), {}),
         "invitations": ("get", reverse("organisations:invitations", args=[o]), {}),
         "link_create": ("post", reverse("organisations:invitations", args=[o]), {"expires_in_days": "7"}),
         "revoke": ("post", reverse("organisations:invitation_revoke", args=[o, world.invitation.pk]), {}),
@@ -118,6 +119,7 @@ ENDPOINTS = [
     "member",
     "member_role",
     "member_remove",
+    "lock_reset",
     "invitations",
     "link_create",
     "revoke",
@@ -141,6 +143,7 @@ MANAGER_STATUS = {"member_role": 302, "member_remove": 302, "link_create": 302, 
 # Sending invitations answers with the list of addresses sent and refused (issue 19), not a redirect.
 MANAGER_STATUS |= {"invite_send": 200, "zip_create": 302}
 MANAGER_STATUS |= {"contact_add": 302, "contact_edit": 302, "contact_remove": 302, "area_set": 302}
+MANAGER_STATUS |= {"lock_reset": 302}
 
 
 def _state(world) -> tuple:

@@ -72,12 +72,16 @@ def test_single_wrong(single):
     assert response == {"choice": "c"}
     assert grade.score == 0.0
     assert not grade.is_correct
-    [item] = grade.items
-    assert (item.text, item.is_right, item.feedback) == (
+    # The chosen option, then the right one (a result page names it only in the full review, after a pass).
+    right, item = sorted(grade.items, key=lambda i: i.picked)
+    assert (item.text, item.is_right, item.feedback, item.picked, item.correct) == (
         "Option c",
         False,
         "Not this one: the guide says otherwise.",
+        True,
+        False,
     )
+    assert (right.text, right.picked, right.correct) == ("Option b", False, True)
 
 
 @pytest.mark.parametrize("sent", ["nothing", "blank", "other field"])

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 def _open_quiz(client, sample_course, learner) -> Attempt:
     pathway = Pathway.objects.get(course=sample_course, slug="taxi-drivers")
-    course_services.enrolment_create(learner=learner, pathway=pathway)
+    enrolment = course_services.enrolment_create(learner=learner, pathway=pathway)
+    course_services.unit_visit(enrolment=enrolment, unit=sample_course.units.get(slug="signs"))
     client.force_login(learner)
     page = client.get(reverse("quizzes:take", args=[sample_course.slug, "signs"]))
     assert page.status_code == 200

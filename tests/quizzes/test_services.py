@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from courses import services as course_services
 from courses.models import UnitProgress
 from quizzes import selectors, services
 from quizzes.models import Answer, Attempt
@@ -37,7 +38,9 @@ def quiz():
 
 @pytest.fixture
 def enrolment(quiz):
-    return EnrolmentFactory(pathway=PathwayFactory(course=quiz.unit.course))
+    enrolment = EnrolmentFactory(pathway=PathwayFactory(course=quiz.unit.course))
+    course_services.unit_visit(enrolment=enrolment, unit=quiz.unit)  # read before you are tested
+    return enrolment
 
 
 def submit(attempt, *, right_count: int):
@@ -111,6 +114,7 @@ def test_answers_keep_a_snapshot_of_what_was_shown(quiz, enrolment):
     single = Answer.objects.get(attempt=attempt, order=1)
     question = quiz.questions.get(key="single")
     wrong = question.choices.get(key="b")
+    right = question.choices.get(key="a")
     assert single.question_id == question.pk
     assert single.response == {"choice": "b"}
     assert single.snapshot == {
@@ -119,7 +123,25 @@ def test_answers_keep_a_snapshot_of_what_was_shown(quiz, enrolment):
         "scenario": "You are driving a girl of about 14 home at night.",
         "section": question.section,
         "explanation": question.explanation,
-        "items": [{"text": wrong.text, "chosen": "chosen", "is_right": False, "feedback": wrong.feedback}],
+        "items": [
+            # The right option is kept too (named only in a full review, after a pass).
+            {
+                "text": right.text,
+                "chosen": "not chosen",
+                "is_right": False,
+                "feedback": right.feedback,
+                "picked": False,
+                "correct": True,
+            },
+            {
+                "text": wrong.text,
+                "chosen": "chosen",
+                "is_right": False,
+                "feedback": wrong.feedback,
+                "picked": True,
+                "correct": False,
+            },
+        ],
     }
 
 
@@ -210,6 +232,7 @@ def test_an_open_attempt_is_replaced_when_the_pathway_changes(db):
     learner = UserFactory()
 
     enrolment = course_services.enrolment_create(learner=learner, pathway=taxi)
+    course_services.unit_visit(enrolment=enrolment, unit=unit)
     first = services.attempt_start(enrolment=enrolment, quiz=quiz)
     assert first.question_ids == [common.pk, taxi_only.pk]
 

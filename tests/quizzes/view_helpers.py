@@ -28,8 +28,18 @@ def result_url(attempt) -> str:
     return reverse("quizzes:result", args=[attempt.public_id])
 
 
-def enrol(user, pathway_slug: str, course):
-    return course_services.enrolment_create(learner=user, pathway=course.pathways.get(slug=pathway_slug))
+def enrol(user, pathway_slug: str, course, *, open_units: bool = True):
+    """Enrol the learner; by default they have opened every unit (as the unit pages record), so its quiz is
+    open to them. `open_units=False`: a learner who has opened nothing yet."""
+    enrolment = course_services.enrolment_create(learner=user, pathway=course.pathways.get(slug=pathway_slug))
+    if open_units:
+        open_all_units(enrolment)
+    return enrolment
+
+
+def open_all_units(enrolment) -> None:
+    for unit in enrolment.course.units.all():
+        course_services.unit_visit(enrolment=enrolment, unit=unit)
 
 
 def open_attempt(enrolment, unit_slug: str = "signs") -> Attempt:

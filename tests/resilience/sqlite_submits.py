@@ -61,6 +61,7 @@ def main(threads: int, rounds: int) -> dict:
         record(client.post(reverse("courses:enrol", args=["sample-course"]), {"pathway": "taxi-drivers"}))
         record(client.post(reverse("courses:unit_read", args=["sample-course", "next-steps"])))
         for unit in ("signs", "pass-it-on"):
+            record(client.get(reverse("courses:unit", args=["sample-course", unit])))  # read, then the quiz
             page = client.get(reverse("quizzes:take", args=["sample-course", unit]))
             record(page)
             # Not page.context: template signals are process-wide, so threads would see each other's.

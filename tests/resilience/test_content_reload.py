@@ -88,6 +88,7 @@ def test_reevaluation_is_a_service_that_can_be_run_again(content, user):
 
 
 def _open_quiz(client, unit_slug="pass-it-on") -> Attempt:
+    assert client.get(reverse("courses:unit", args=["sample-course", unit_slug])).status_code == 200
     page = client.get(reverse("quizzes:take", args=["sample-course", unit_slug]))
     assert page.status_code == 200
     return page.context["attempt"]

@@ -45,6 +45,7 @@ def _pages(client: Client, statuses: list[tuple[str, int]], *, code: str) -> Non
         ("dashboard", reverse("courses:dashboard")),
         ("course", reverse("courses:detail", args=["sample-course"])),
         ("unit", reverse("courses:unit", args=["sample-course", "signs"])),
+        ("unit 2", reverse("courses:unit", args=["sample-course", "pass-it-on"])),  # opened before its quiz
         ("quiz", reverse("quizzes:take", args=["sample-course", "pass-it-on"])),
         ("certificates", reverse("certificates:mine")),
         ("verify form", reverse("certificates:verify")),

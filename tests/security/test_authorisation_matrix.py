@@ -40,6 +40,7 @@ def world(sample_course, settings):
     pathway = Pathway.objects.get(course=sample_course, slug="taxi-drivers")
     enrolment = course_services.enrolment_create(learner=learner, pathway=pathway)
     unit = Unit.objects.get(course=sample_course, slug="signs")
+    course_services.unit_visit(enrolment=enrolment, unit=unit)  # read before you are tested
     open_attempt = quiz_services.attempt_start(enrolment=enrolment, quiz=unit.quiz)
     done = Attempt.objects.create(
         enrolment=enrolment,
@@ -206,6 +207,12 @@ def rows(w) -> dict[str, tuple[str, str, dict, tuple]]:
             "post",
             reverse("organisations:member_role", args=[o, w.member.pk]),
             {"role": "manager"},
+            (LOGIN, 302, 404, 404),
+        ),
+        "organisations:member_lock_reset": (  # nothing locked in this world: a message, nothing changed
+            "post",
+            reverse("organisations:member_lock_reset", args=[o, w.member.pk, 1]),
+            {},
             (LOGIN, 302, 404, 404),
         ),
         "organisations:member_remove": (

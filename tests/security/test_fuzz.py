@@ -96,6 +96,7 @@ def open_attempt(sample_course):
     pathway = Pathway.objects.get(course=sample_course, slug="taxi-drivers")
     enrolment = course_services.enrolment_create(learner=learner, pathway=pathway)
     unit = Unit.objects.get(course=sample_course, slug="signs")
+    course_services.unit_visit(enrolment=enrolment, unit=unit)  # read before you are tested
     attempt = quiz_services.attempt_start(enrolment=enrolment, quiz=unit.quiz)
     return learner, attempt
 
@@ -103,10 +104,12 @@ def open_attempt(sample_course):
 def test_quiz_submit_never_500s_and_never_changes_the_attempt(client, open_attempt, sample_course):
     learner, attempt = open_attempt
     other = UserFactory()
+    other_enrolment = course_services.enrolment_create(
+        learner=other, pathway=Pathway.objects.get(course=sample_course, slug="foster-carers")
+    )
+    course_services.unit_visit(enrolment=other_enrolment, unit=attempt.quiz.unit)
     other_attempt = quiz_services.attempt_start(
-        enrolment=course_services.enrolment_create(
-            learner=other, pathway=Pathway.objects.get(course=sample_course, slug="foster-carers")
-        ),
+        enrolment=other_enrolment,
         quiz=attempt.quiz,
     )
     client.force_login(learner)
