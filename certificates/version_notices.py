@@ -92,8 +92,10 @@ def version_notice_enqueue(*, notice_id: int) -> bool:
 
 
 def version_notice_email_send(*, notice_id: int) -> VersionNotice | None:
-    """Email the notice once: the row lock and `emailed_at` make a second run a no-op. Waits (the sweeper
-    retries) while the holder's address is unconfirmed; not sent if they renewed on the new version since."""
+    """Email the notice once. Waits (the sweeper retries) while the holder's address is unconfirmed; not sent
+    if they renewed on the new version since. The notice is claimed (`emailed_at` set where it is still
+    empty) before sending, so a second run at the same time sends nothing even where the row lock is a
+    no-op (SQLite); a failed send gives the claim back, for the retry or the sweeper."""
     with transaction.atomic():
         notice = (
             VersionNotice.objects.select_for_update(of=("self",))
@@ -110,24 +112,34 @@ def version_notice_email_send(*, notice_id: int) -> VersionNotice | None:
             notice.emailed_at = timezone.now()  # renewed, expired or revoked since: nothing to tell
             notice.save(update_fields=["emailed_at"])
             return notice
-        offer = refresher_offer(certificate=notice.certificate, course=notice.course)
-        context = {
-            "notice": notice,
-            "offer": offer,
-            "certificates_url": settings.SITE_URL.rstrip("/") + reverse("certificates:mine"),
-        }
-        message = EmailMultiAlternatives(
-            subject=f"What changed in {notice.course.title}",
-            body=render_to_string("certificates/email/version_notice.txt", context),
-            to=[learner.email],
-        )
-        message.attach_alternative(
-            render_to_string("certificates/email/version_notice.html", context), "text/html"
-        )
+        message = _notice_message(notice)
+        claimed_at = timezone.now()
+        if not VersionNotice.objects.filter(pk=notice.pk, emailed_at__isnull=True).update(
+            emailed_at=claimed_at
+        ):
+            return notice  # another run claimed it first
+    try:
         message.send(fail_silently=False)
-        notice.emailed_at = timezone.now()
-        notice.save(update_fields=["emailed_at"])
+    except Exception:
+        VersionNotice.objects.filter(pk=notice.pk, emailed_at=claimed_at).update(emailed_at=None)
+        raise
+    notice.emailed_at = claimed_at
     return notice
+
+
+def _notice_message(notice: VersionNotice) -> EmailMultiAlternatives:
+    context = {
+        "notice": notice,
+        "offer": refresher_offer(certificate=notice.certificate, course=notice.course),
+        "certificates_url": settings.SITE_URL.rstrip("/") + reverse("certificates:mine"),
+    }
+    message = EmailMultiAlternatives(
+        subject=f"What changed in {notice.course.title}",
+        body=render_to_string("certificates/email/version_notice.txt", context),
+        to=[notice.learner.email],
+    )
+    message.attach_alternative(render_to_string("certificates/email/version_notice.html", context), "text/html")
+    return message
 
 
 def version_notices_sweep(*, older_than: dt.timedelta) -> list[int]:
