@@ -138,7 +138,9 @@ def _notice_message(notice: VersionNotice) -> EmailMultiAlternatives:
         body=render_to_string("certificates/email/version_notice.txt", context),
         to=[notice.learner.email],
     )
-    message.attach_alternative(render_to_string("certificates/email/version_notice.html", context), "text/html")
+    message.attach_alternative(
+        render_to_string("certificates/email/version_notice.html", context), "text/html"
+    )
     return message
 
 
