@@ -92,10 +92,11 @@ def version_notice_enqueue(*, notice_id: int) -> bool:
 
 
 def version_notice_email_send(*, notice_id: int) -> VersionNotice | None:
-    """Email the notice once. Waits (the sweeper retries) while the holder's address is unconfirmed; not sent
-    if they renewed on the new version since. The notice is claimed (`emailed_at` set where it is still
-    empty) before sending, so a second run at the same time sends nothing even where the row lock is a
-    no-op (SQLite); a failed send gives the claim back, for the retry or the sweeper."""
+    """Email the notice once, and not at all when a newer release's notice (which lists both) exists.
+    Waits (the sweeper retries) while the holder's address is unconfirmed; not sent if they renewed on the
+    new version since. The notice is claimed (`emailed_at` set where it is still empty) before sending, so
+    a second run at the same time sends nothing even where the row lock is a no-op (SQLite); a failed send
+    gives the claim back, for the retry or the sweeper."""
     with transaction.atomic():
         notice = (
             VersionNotice.objects.select_for_update(of=("self",))
@@ -108,7 +109,16 @@ def version_notice_email_send(*, notice_id: int) -> VersionNotice | None:
         learner = notice.learner
         if not learner.is_active or learner.email_verified_at is None:
             return notice
-        if not certificates_on_older_major(course=notice.course).filter(learner=learner).exists():
+        superseded = (
+            notice.major < notice.course.version_major
+            and VersionNotice.objects.filter(
+                learner=learner, course=notice.course, major__gt=notice.major
+            ).exists()
+        )  # a newer release's notice lists this release's changes too: one email, that one
+        if (
+            superseded
+            or not certificates_on_older_major(course=notice.course).filter(learner=learner).exists()
+        ):
             notice.emailed_at = timezone.now()  # renewed, expired or revoked since: nothing to tell
             notice.save(update_fields=["emailed_at"])
             return notice

@@ -273,3 +273,19 @@ def test_a_failed_send_leaves_the_notice_to_be_sent_again(db, sample_course, use
     monkeypatch.undo()
     version_notices.version_notice_email_send(notice_id=notice_id)
     assert len(_notices(sent_messages())) == 1
+
+
+def test_two_quick_major_releases_send_one_email_the_newer_one(db, sample_course, user):
+    _holder_on_version_one(sample_course, user)
+    sample_course.version_major = 2
+    sample_course.save(update_fields=["version_major"])
+    (second,) = version_notices.version_notices_create(course_id=sample_course.pk, major=2)
+    sample_course.version_major = 3  # released before the first notice went out
+    sample_course.save(update_fields=["version_major"])
+    (third,) = version_notices.version_notices_create(course_id=sample_course.pk, major=3)
+
+    version_notices.version_notice_email_send(notice_id=second)
+    version_notices.version_notice_email_send(notice_id=third)
+
+    assert len(_notices(sent_messages())) == 1
+    assert VersionNotice.objects.filter(emailed_at__isnull=True).count() == 0
