@@ -268,7 +268,10 @@ def release_check(*, course: Course | None, spec: CourseSpec) -> ReleasePlan:
     unit_slugs = [unit.slug for unit in spec.units]
     named = set(release.units)
     plan.bumped = True
-    plan.changed_units = [slug for slug in unit_slugs if slug in differences or slug in named]
+    # A unit the loaded content does not have is new: its holders were never taught it, numbers or not.
+    plan.changed_units = [
+        slug for slug in unit_slugs if slug in differences or slug in named or slug not in loaded
+    ]
     if not plan.changed_units:
         raise ContentError(
             [

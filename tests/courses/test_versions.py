@@ -229,3 +229,19 @@ def test_a_record_made_by_another_format_is_not_compared_the_rows_are(content_ro
     load_courses(content_root)  # a wording fix: the rows agree with the files on every material item
 
     assert CourseRelease.objects.get().material_format == 1
+
+
+def test_a_new_unit_in_a_major_release_is_a_changed_unit_even_without_numbers(content_root, course_dir):
+    """A brand-new prose unit has no material items, but holders were never taught it (review 26 item 3)."""
+    load_courses(content_root)
+    _change_the_hub_number(course_dir)
+    (course_dir / "units/04-more.yaml").write_text(
+        "slug: more\ntitle: More about support\nminutes: 2\noutcomes: [know where support is]\n"
+        "blocks:\n  - type: text\n    body: Support is there for you.\n",
+        encoding="utf-8",
+    )
+    release(course_dir, "2.0", what_changed="The Hub has a new number; a unit on support.")
+
+    load_courses(content_root)
+
+    assert CourseRelease.objects.get(major=2).changed_units == ["pass-it-on", "more"]
