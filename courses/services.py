@@ -119,6 +119,17 @@ def enrolment_create_refresher(
     return enrolment
 
 
+def enrolments_reopen_units(*, course: Course, unit_slugs: list[str]) -> int:
+    """A major release changed these units: in every open enrolment of the course they are to do again
+    (done before the release, or carried over by a refresher, was done on the old facts), so no certificate
+    on the new version is issued without them. Completed enrolments keep their record. Returns how many
+    unit completions were reopened."""
+    deleted, _ = UnitProgress.objects.filter(
+        enrolment__course=course, enrolment__completed_at__isnull=True, unit__slug__in=unit_slugs
+    ).delete()
+    return deleted
+
+
 def unit_visit(*, enrolment: Enrolment, unit: Unit) -> Enrolment:
     """Remember the last unit opened, for "continue where you left off"."""
     if enrolment.last_unit_id != unit.pk and not enrolment.is_complete:

@@ -14,6 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from ..models import BLOCK_TYPES, Block, Course, CourseRelease
+from ..services import enrolments_reopen_units
 from ..signals import course_released
 from .lines import ContentError, _display, read_yaml
 from .parse import BlockSpec, CourseSpec
@@ -310,7 +311,8 @@ def _unit_file(key: str, spec: CourseSpec) -> str:
 
 
 def release_record(*, course: Course, spec: CourseSpec, plan: ReleasePlan) -> None:
-    """Write the declared version and the releases; on a new major release send `course_released`
+    """Write the declared version and the releases; on a new major release reopen its changed units in open
+    enrolments and send `course_released`
     (inside the load's transaction, so listeners commit or roll back with it)."""
     versions: VersionSpec = spec.extensions.get("versions") or VersionSpec()
     course.version_major, course.version_minor = plan.major, plan.minor
@@ -338,4 +340,5 @@ def release_record(*, course: Course, spec: CourseSpec, plan: ReleasePlan) -> No
         update.append("changed_units")
     current.save(update_fields=update)
     if plan.bumped:
+        enrolments_reopen_units(course=course, unit_slugs=plan.changed_units)
         course_released.send(sender=Course, course=course, major=plan.major)

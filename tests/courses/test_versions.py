@@ -17,6 +17,7 @@ from courses.models import ContactBlock, Course, CourseRelease, Enrolment, Pathw
 from courses.selectors import units_changed_since
 from courses.signals import course_released
 from tests.courses.content_edits import edit, release
+from tests.elearning.factories import UserFactory
 
 UNIT2 = "content/sample-course/units/02-pass-it-on.yaml"
 VERSIONS = "content/sample-course/versions.yaml"
@@ -245,3 +246,43 @@ def test_a_new_unit_in_a_major_release_is_a_changed_unit_even_without_numbers(co
     load_courses(content_root)
 
     assert CourseRelease.objects.get(major=2).changed_units == ["pass-it-on", "more"]
+
+
+def test_a_major_release_reopens_its_changed_units_in_open_enrolments(content_root, course_dir, user):
+    """Done before the release is not done on the new facts (review 26 item 1): the changed units are to
+    do again in every open enrolment; other units and completed enrolments keep theirs."""
+    load_courses(content_root)
+    pathway = Pathway.objects.get(slug="taxi-drivers")
+    learner = services.enrolment_create(learner=user, pathway=pathway)
+    for slug in ("signs", "pass-it-on"):
+        services.unit_complete(enrolment=learner, unit=Unit.objects.get(slug=slug))
+    completed = services.enrolment_create(learner=UserFactory(), pathway=pathway)
+    Enrolment.objects.filter(pk=completed.pk).update(completed_at=dt.datetime.now(dt.UTC))
+    UnitProgress.objects.create(
+        enrolment=completed, unit=Unit.objects.get(slug="pass-it-on"), completed_at=dt.datetime.now(dt.UTC)
+    )
+    _change_the_hub_number(course_dir)
+    release(course_dir, "2.0", what_changed="The Hub has a new number.")
+
+    load_courses(content_root)
+
+    assert set(learner.unit_progress.values_list("unit__slug", flat=True)) == {"signs"}
+    assert completed.unit_progress.count() == 1
+    assert services.enrolment_completion_blockers(enrolment=learner)[0] == "2 unit(s) are not complete."
+
+
+def test_a_later_major_release_reopens_a_unit_an_open_refresher_carried_over(content_root, course_dir, user):
+    load_courses(content_root)
+    _change_the_hub_number(course_dir)
+    release(course_dir, "2.0", what_changed="The Hub has a new number.")
+    load_courses(content_root)
+    refresher = services.enrolment_create_refresher(
+        learner=user, pathway=Pathway.objects.get(slug="taxi-drivers"), refreshes=None, from_major=1
+    )
+    edit(course_dir / "units/01-signs.yaml", "and no one knows where", "and nobody knows where")
+    release(course_dir, "3.0", what_changed="A sign is worded as in the guide.")
+
+    load_courses(content_root)
+
+    carried = refresher.unit_progress.filter(carried_over=True).values_list("unit__slug", flat=True)
+    assert set(carried) == {"next-steps"}
