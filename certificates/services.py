@@ -21,7 +21,7 @@ from courses import services as course_services
 from courses.models import Enrolment
 from elearning.outbox import enqueue_or_leave_for_sweeper
 
-from . import repair
+from . import repair, version_notices
 from .hooks import email_sections
 from .links import verification_url
 from .models import Certificate, Revocation
@@ -377,6 +377,7 @@ def certificate_revoke(*, certificate: Certificate, reason: str, revoked_by) -> 
         )
         locked.status = Certificate.Status.REVOKED
         locked.save(update_fields=["status"])
+        version_notices.refreshers_without_valid_certificate_reopen()  # its refresher: the whole course
     return locked
 
 

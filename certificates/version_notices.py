@@ -18,7 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses import selectors as course_selectors
-from courses.models import Course, CourseRelease, Unit
+from courses import services as course_services
+from courses.models import Course, CourseRelease, Enrolment, Unit
 from elearning.outbox import enqueue_or_leave_for_sweeper
 
 from .models import Certificate, VersionNotice
@@ -192,6 +193,35 @@ def refresher_offer(*, certificate: Certificate, course: Course) -> RefresherOff
     units = course_selectors.units_changed_since(course=course, major=certificate.version_major)
     full_course = (certificate.expires_on - timezone.localdate()).days <= RENEW_WINDOW_DAYS
     return RefresherOffer(certificate, course.version_label, releases, units, full_course)
+
+
+def refresher_certificate_reason(enrolment: Enrolment) -> str | None:
+    """Part of the completion rule: a refresher completes only while the certificate it renews is valid
+    (otherwise `refreshers_without_valid_certificate_reopen` makes it the whole course)."""
+    if enrolment.refreshes_id is None:
+        return None
+    valid = _valid_certificates(today=timezone.localdate()).filter(enrolment_id=enrolment.refreshes_id)
+    if valid.exists():
+        return None
+    return "The certificate this refresher renews was revoked or has expired: the whole course is to do."
+
+
+def refreshers_without_valid_certificate_reopen(*, today: dt.date | None = None) -> list[int]:
+    """Open refreshers whose renewed certificate was revoked or has expired become the whole course (run by
+    the sweeper and on revocation). Returns their ids."""
+    valid = _valid_certificates(today=today or timezone.localdate()).filter(enrolment=OuterRef("refreshes"))
+    ids = list(
+        Enrolment.objects.filter(refreshes__isnull=False, completed_at__isnull=True)
+        .exclude(Exists(valid))
+        .values_list("pk", flat=True)[:500]
+    )
+    for enrolment_id in ids:
+        course_services.enrolment_refresher_make_full(enrolment_id=enrolment_id)
+    return ids
+
+
+def _valid_certificates(*, today: dt.date) -> QuerySet[Certificate]:
+    return Certificate.objects.filter(status=Certificate.Status.ISSUED, expires_on__gte=today)
 
 
 # The verification page -------------------------------------------------------------------------------

@@ -130,6 +130,23 @@ def enrolments_reopen_units(*, course: Course, unit_slugs: list[str]) -> int:
     return deleted
 
 
+def enrolment_refresher_make_full(*, enrolment_id: int) -> Enrolment | None:
+    """The certificate an open refresher renews is no longer valid (revoked, expired): the refresher
+    becomes the whole course, its carried-over units to do. Returns the enrolment, None if not one."""
+    with transaction.atomic():
+        enrolment = (
+            Enrolment.objects.select_for_update()
+            .filter(pk=enrolment_id, completed_at__isnull=True, refreshes__isnull=False)
+            .first()
+        )
+        if enrolment is None:
+            return None
+        UnitProgress.objects.filter(enrolment=enrolment, carried_over=True).delete()
+        enrolment.refreshes = None
+        enrolment.save(update_fields=["refreshes"])
+    return enrolment
+
+
 def unit_visit(*, enrolment: Enrolment, unit: Unit) -> Enrolment:
     """Remember the last unit opened, for "continue where you left off"."""
     if enrolment.last_unit_id != unit.pk and not enrolment.is_complete:
