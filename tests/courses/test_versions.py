@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 
 from courses import services
 from courses.loading import ContentError, load_courses
+from courses.loading.versions import MATERIAL_FORMAT
 from courses.models import ContactBlock, Course, CourseRelease, Enrolment, Pathway, Unit, UnitProgress
 from courses.selectors import units_changed_since
 from courses.signals import course_released
@@ -223,13 +224,13 @@ def test_a_refresher_carries_over_the_unchanged_units_and_needs_only_the_changed
 
 def test_a_record_made_by_another_format_is_not_compared_the_rows_are(content_root, course_dir):
     load_courses(content_root)
-    assert CourseRelease.objects.get().material_format == 1
+    assert CourseRelease.objects.get().material_format == MATERIAL_FORMAT
     CourseRelease.objects.update(material={"pass-it-on": ["an item in an old format"]}, material_format=0)
     edit(course_dir / "units/02-pass-it-on.yaml", "Keep a diary of things", "Keep a diary of the things")
 
     load_courses(content_root)  # a wording fix: the rows agree with the files on every material item
 
-    assert CourseRelease.objects.get().material_format == 1
+    assert CourseRelease.objects.get().material_format == MATERIAL_FORMAT
 
 
 def test_a_new_unit_in_a_major_release_is_a_changed_unit_even_without_numbers(content_root, course_dir):
@@ -286,3 +287,41 @@ def test_a_later_major_release_reopens_a_unit_an_open_refresher_carried_over(con
 
     carried = refresher.unit_progress.filter(carried_over=True).values_list("unit__slug", flat=True)
     assert set(carried) == {"next-steps"}
+
+
+DIARY = "Keep a diary of things that concern you."
+NUMBERS_IN_PROSE = {
+    # (file, the text as first loaded, the text changed)
+    "hyphens": (UNIT2, DIARY, f"{DIARY} Call 0292-053-6490.", f"{DIARY} Call 0292-053-6491."),
+    "dots": (UNIT2, DIARY, f"{DIARY} Call 0292.053.6490.", f"{DIARY} Call 0292.053.6491."),
+    "slash": (UNIT2, DIARY, f"{DIARY} Call 999/101.", f"{DIARY} Call 999/111."),
+    "comma": (UNIT2, DIARY, f"{DIARY} Call 101,999.", f"{DIARY} Call 101,998."),
+    "tel-target": (
+        UNIT2,
+        DIARY,
+        f"{DIARY} Call [02920 536490](tel:02920536490).",
+        f"{DIARY} Call [02920 536490](tel:01632960001).",
+    ),
+    "heading": (UNIT2, "heading: What to write down", "heading: Call 101", "heading: Call 111"),
+    "unit-title": (UNIT2, "title: Pass it on", "title: Pass it on to 101", "title: Pass it on to 111"),
+    "course-summary": (
+        "content/sample-course/course.yaml",
+        "used by the automated tests.",
+        "used by the automated tests. Call 101.",
+        "used by the automated tests. Call 111.",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", NUMBERS_IN_PROSE, ids=list(NUMBERS_IN_PROSE))
+def test_a_changed_number_anywhere_in_the_text_needs_a_major_release(content_root, case):
+    """Review 26 item 4: numbers split by hyphens, dots, slashes or commas, tel: targets, headings, titles
+    and the course summary are material too."""
+    relative, anchor, first, changed = NUMBERS_IN_PROSE[case]
+    path = content_root.parent / relative
+    edit(path, anchor, first)
+    load_courses(content_root)
+    edit(path, first, changed)
+
+    with pytest.raises(ContentError, match="a material change needs a major version"):
+        load_courses(content_root)
