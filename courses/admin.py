@@ -9,6 +9,7 @@ from polymorphic.admin import (
 )
 
 from . import services
+from .admin_material import MaterialContentForm, MaterialContentFormSet, material_items_of
 from .models import (
     Block,
     CalloutBlock,
@@ -73,12 +74,13 @@ def _child_inline(block_model):
     return type(
         f"{block_model.__name__}Inline",
         (StackedPolymorphicInline.Child,),
-        {"model": block_model, "filter_horizontal": ("pathways",)},
+        {"model": block_model, "filter_horizontal": ("pathways",), "form": MaterialContentForm},
     )
 
 
 class BlockInline(StackedPolymorphicInline):
     model = Block
+    formset = MaterialContentFormSet
     child_inlines = tuple(_child_inline(m) for m in BLOCK_MODELS)
 
 
@@ -116,6 +118,13 @@ class UnitAdmin(TouchesCourseMixin, PolymorphicInlineSupportMixin, admin.ModelAd
 
 class BlockChildAdmin(TouchesCourseMixin, PolymorphicChildModelAdmin):
     base_model = Block
+    base_form = MaterialContentForm
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        """A block holding material content is removed in the files (a major release), not here."""
+        if obj is not None and material_items_of(obj):
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 for _model in BLOCK_MODELS:
