@@ -17,7 +17,7 @@ from ..models import BLOCK_TYPES, Block, Course, CourseRelease
 from ..services import enrolments_reopen_units
 from ..signals import course_released
 from .lines import ContentError, _display, read_yaml
-from .parse import BlockSpec, CourseSpec
+from .parse import BlockSpec, CourseSpec, _extensions
 from .validate import Reader
 
 VERSIONS_FILE = "versions.yaml"
@@ -30,7 +30,7 @@ COURSE_KEY = ""  # material of course.yaml itself (the content note, pathway int
 FLAGGED = "marked material: "
 # Raise when block_items changes what it records: records of another format are not compared (the rows are).
 # 1: items of `material: true` blocks (not known for content loaded before this); 2: numbers split by
-# hyphens, dots or brackets, after a slash or comma, in tel: targets, headings and titles.
+# hyphens, dots or brackets, after a slash or comma, in tel: targets, headings, titles and quiz files.
 MATERIAL_FORMAT = 2
 
 
@@ -189,6 +189,14 @@ def spec_material(spec: CourseSpec) -> dict[str, dict[str, str]]:
         for index, block in enumerate(unit.blocks):
             for item in _block_spec_items(block):
                 where.setdefault(item, f"{unit_file}: blocks[{index}] (line {block.line})")
+    stems = {unit.slug: unit.file_stem for unit in spec.units}
+    for extension in _extensions:  # quizzes: feedback and questions teach numbers too
+        if not hasattr(extension, "material_texts"):
+            continue
+        for slug, text, where_in_file in extension.material_texts(spec.extensions.get(extension.name)):
+            quiz_file = Path(spec.file).parent / extension.name / f"{stems.get(slug, slug)}.yaml"
+            for item in _text_items([text]):
+                result.setdefault(slug, {}).setdefault(item, f"{quiz_file}: {where_in_file}")
     return result
 
 
@@ -233,6 +241,10 @@ def loaded_material(course: Course) -> tuple[dict[str, list[str]], bool]:
                 material=False,
             )
         )
+    for extension in _extensions:
+        if hasattr(extension, "loaded_material_texts"):
+            for slug, text in extension.loaded_material_texts(course):
+                result.setdefault(slug, []).extend(_text_items([text]))
     return {key: sorted(set(items)) for key, items in result.items()}, True
 
 

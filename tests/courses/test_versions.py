@@ -325,3 +325,21 @@ def test_a_changed_number_anywhere_in_the_text_needs_a_major_release(content_roo
 
     with pytest.raises(ContentError, match="a material change needs a major version"):
         load_courses(content_root)
+
+
+def test_a_number_changed_in_a_quiz_file_needs_a_major_release_and_names_the_quiz(content_root, course_dir):
+    """Review 26 item 5: quiz feedback teaches routes ("101 is not for immediate danger")."""
+    load_courses(content_root)
+    edit(course_dir / "quizzes/02-pass-it-on.yaml", "feedback: 101 is not", "feedback: 111 is not")
+
+    with pytest.raises(ContentError) as caught:
+        load_courses(content_root)
+
+    (message,) = caught.value.errors
+    assert message.startswith(
+        "content/sample-course/quizzes/02-pass-it-on.yaml: question 'danger': a material change needs a "
+        "major version: added phone number 111."  # 101 is still named elsewhere in the unit
+    ), message
+    release(course_dir, "2.0", what_changed="The feedback names 111.")
+    load_courses(content_root)
+    assert CourseRelease.objects.get(major=2).changed_units == ["pass-it-on"]
