@@ -96,8 +96,8 @@ def version_notice_email_send(*, notice_id: int) -> VersionNotice | None:
     """Email the notice once, and not at all when a newer release's notice (which lists both) exists.
     Waits (the sweeper retries) while the holder's address is unconfirmed; not sent if they renewed on the
     new version since. The notice is claimed (`emailed_at` set where it is still empty) before sending, so
-    a second run at the same time sends nothing even where the row lock is a no-op (SQLite); a failed send
-    gives the claim back, for the retry or the sweeper."""
+    a second run at the same time sends nothing even where the row lock is a no-op (SQLite: the claim's
+    write is the lock); a failed send rolls the claim back, for the retry or the sweeper."""
     with transaction.atomic():
         notice = (
             VersionNotice.objects.select_for_update(of=("self",))
@@ -129,12 +129,10 @@ def version_notice_email_send(*, notice_id: int) -> VersionNotice | None:
             emailed_at=claimed_at
         ):
             return notice  # another run claimed it first
-    try:
+        # Sent inside the claim's transaction: a failed send (or a worker killed here) rolls the claim
+        # back, so the retry or the sweeper sends it, as with the certificate email.
         message.send(fail_silently=False)
-    except Exception:
-        VersionNotice.objects.filter(pk=notice.pk, emailed_at=claimed_at).update(emailed_at=None)
-        raise
-    notice.emailed_at = claimed_at
+        notice.emailed_at = claimed_at
     return notice
 
 
