@@ -9,7 +9,12 @@ from polymorphic.admin import (
 )
 
 from . import services
-from .admin_material import MaterialContentForm, MaterialContentFormSet, material_items_of
+from .admin_material import (
+    MaterialContentForm,
+    MaterialContentFormSet,
+    material_items_of,
+    numbers_unchanged_form,
+)
 from .models import (
     Block,
     CalloutBlock,
@@ -39,6 +44,7 @@ BLOCK_MODELS = (
 
 class PathwayInline(admin.StackedInline):
     model = Pathway
+    form = numbers_unchanged_form("title", "introduction")
     extra = 0
 
 
@@ -67,6 +73,7 @@ class CourseAdmin(admin.ModelAdmin):
         "is_published",
     )
     readonly_fields = ("version", "version_major", "version_minor", "content_hash")
+    form = numbers_unchanged_form("title", "summary", "content_note")
     inlines = [PathwayInline, ReleaseInline]
 
 
@@ -113,6 +120,7 @@ class TouchesCourseMixin:
 class UnitAdmin(TouchesCourseMixin, PolymorphicInlineSupportMixin, admin.ModelAdmin):
     list_display = ("title", "course", "order", "minutes", "completed_by_quiz")
     list_filter = ("course",)
+    form = numbers_unchanged_form("title", "outcomes")
     inlines = [BlockInline]
 
 

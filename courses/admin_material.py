@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from polymorphic.formsets import BasePolymorphicInlineFormSet
 
-from .loading.versions import block_items
+from .loading.versions import block_items, numbers_in
 from .models import Block
 
 REFUSED = (
@@ -66,3 +66,32 @@ class MaterialContentFormSet(BasePolymorphicInlineFormSet):
         for form in self.deleted_forms:
             if items := material_items_of(form.instance):
                 raise ValidationError(REFUSED.format(changes=_describe(set(), items)))
+
+
+class NumbersUnchangedForm(forms.ModelForm):
+    """For the course, pathway and unit admins: the phone numbers in `number_fields` (titles, summary,
+    introductions, outcomes) stay as they are; the words around them may change."""
+
+    number_fields: tuple[str, ...] = ()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        instance = self.instance
+        names = [name for name in self.number_fields if name in cleaned]
+
+        def numbers(get) -> set[str]:
+            texts = []
+            for name in names:
+                value = get(name)
+                texts += value if isinstance(value, list) else [value]
+            return {f"phone number {n}" for text in texts for n in numbers_in(str(text or ""))}
+
+        before = numbers(lambda name: getattr(instance, name)) if instance.pk else set()
+        after = numbers(cleaned.get)
+        if after != before:
+            raise ValidationError(REFUSED.format(changes=_describe(after - before, before - after)))
+        return cleaned
+
+
+def numbers_unchanged_form(*fields: str) -> type[NumbersUnchangedForm]:
+    return type("NumbersUnchangedForm", (NumbersUnchangedForm,), {"number_fields": fields})

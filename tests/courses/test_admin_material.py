@@ -119,3 +119,33 @@ def test_the_unit_pages_block_inlines_refuse_a_number_change_and_a_deletion(admi
     assert admin_client.post(url, data).status_code == 302  # saved unchanged: accepted
     card.refresh_from_db()
     assert card.number == "02920 536490"
+
+
+def test_a_number_in_a_unit_title_or_outcome_cannot_be_changed_but_wording_can(admin_client):
+    unit = ContactBlock.objects.get(who="Multi-Agency Safeguarding Hub").unit
+    url, data = _unit_page_data(admin_client, unit)
+
+    refused = admin_client.post(url, {**data, "outcomes": '["choose the right number: 01632 960001"]'})
+    assert refused.status_code == 200 and "adds phone number 01632960001" in refused.text
+    assert admin_client.post(url, {**data, "title": "Pass it on, now"}).status_code == 302
+    unit.refresh_from_db()
+    assert (unit.title, unit.outcomes) == ("Pass it on, now", ["choose the right number to call"])
+
+
+def test_a_number_in_the_course_summary_cannot_be_changed_in_the_admin(admin_client, sample_course):
+    url = reverse("admin:courses_course_change", args=[sample_course.pk])
+    context = admin_client.get(url).context
+    data = {}
+    forms = [context["adminform"].form]
+    for inline in context["inline_admin_formsets"]:
+        forms += [inline.formset.management_form, *inline.formset.forms]
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is not None and value is not False:
+                data[form.add_prefix(name)] = [str(v) for v in value] if isinstance(value, list) else value
+
+    refused = admin_client.post(url, {**data, "summary": "A sample course. Call 01632 960001."})
+
+    assert refused.status_code == 200 and "adds phone number 01632960001" in refused.text
+    assert admin_client.post(url, {**data, "summary": "A short sample course."}).status_code == 302
