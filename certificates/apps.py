@@ -13,7 +13,7 @@ class CertificatesConfig(AppConfig):
         from courses.services import register_completion_check
         from elearning.celery import register_periodic
 
-        from . import receivers, revocation, services  # noqa: F401 - receivers connects the completion signal
+        from . import receivers, revocation, services, version_notices  # noqa: F401 - receivers connects the completion signal
         from .personal_data import personal_data_certificates
 
         register_section("certificates", personal_data_certificates)
@@ -21,6 +21,11 @@ class CertificatesConfig(AppConfig):
         set_completion_notes(revocation.completion_notes)
         # Part of the completion rule, so an enrolment never completes without a name to print.
         register_completion_check("certificates.holder_name", services.holder_name_reason, order=30)
+        register_completion_check(
+            "certificates.refresher_renews_valid",
+            version_notices.refresher_certificate_reason,
+            order=40,
+        )
         # The steps are independent; the numbers only fix the order (certificates 10, organisations 20).
         register_deletion_step(
             "certificates.holder_removed",

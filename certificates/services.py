@@ -21,7 +21,7 @@ from courses import services as course_services
 from courses.models import Enrolment
 from elearning.outbox import enqueue_or_leave_for_sweeper
 
-from . import repair, revocation
+from . import repair, revocation, version_notices
 from .hooks import email_sections
 from .links import verification_url
 from .models import Certificate, Revocation
@@ -398,6 +398,7 @@ def certificate_revoke(
         locked.status = Certificate.Status.REVOKED
         locked.save(update_fields=["status"])
         transaction.on_commit(partial(revocation.revocation_email_enqueue, certificate_id=locked.pk))
+        version_notices.refreshers_without_valid_certificate_reopen()  # its refresher: the whole course
     return locked
 
 

@@ -41,6 +41,7 @@ def certificate_sweep_task() -> None:
     version_notices.version_notices_sweep(
         older_than=dt.timedelta(minutes=settings.CERTIFICATE_SWEEP_AFTER_MINUTES)
     )
+    version_notices.refreshers_without_valid_certificate_reopen()
 
 
 @shared_task(name="certificates.sweep_orphan_files")

@@ -18,7 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses import selectors as course_selectors
-from courses.models import Course, CourseRelease, Unit
+from courses import services as course_services
+from courses.models import Course, CourseRelease, Enrolment, Unit
 from elearning.outbox import enqueue_or_leave_for_sweeper
 
 from .models import Certificate, VersionNotice
@@ -92,8 +93,11 @@ def version_notice_enqueue(*, notice_id: int) -> bool:
 
 
 def version_notice_email_send(*, notice_id: int) -> VersionNotice | None:
-    """Email the notice once: the row lock and `emailed_at` make a second run a no-op. Waits (the sweeper
-    retries) while the holder's address is unconfirmed; not sent if they renewed on the new version since."""
+    """Email the notice once, and not at all when a newer release's notice (which lists both) exists.
+    Waits (the sweeper retries) while the holder's address is unconfirmed; not sent if they renewed on the
+    new version since. The notice is claimed (`emailed_at` set where it is still empty) before sending, so
+    a second run at the same time sends nothing even where the row lock is a no-op (SQLite: the claim's
+    write is the lock); a failed send rolls the claim back, for the retry or the sweeper."""
     with transaction.atomic():
         notice = (
             VersionNotice.objects.select_for_update(of=("self",))
@@ -106,28 +110,47 @@ def version_notice_email_send(*, notice_id: int) -> VersionNotice | None:
         learner = notice.learner
         if not learner.is_active or learner.email_verified_at is None:
             return notice
-        if not certificates_on_older_major(course=notice.course).filter(learner=learner).exists():
+        superseded = (
+            notice.major < notice.course.version_major
+            and VersionNotice.objects.filter(
+                learner=learner, course=notice.course, major__gt=notice.major
+            ).exists()
+        )  # a newer release's notice lists this release's changes too: one email, that one
+        if (
+            superseded
+            or not certificates_on_older_major(course=notice.course).filter(learner=learner).exists()
+        ):
             notice.emailed_at = timezone.now()  # renewed, expired or revoked since: nothing to tell
             notice.save(update_fields=["emailed_at"])
             return notice
-        offer = refresher_offer(certificate=notice.certificate, course=notice.course)
-        context = {
-            "notice": notice,
-            "offer": offer,
-            "certificates_url": settings.SITE_URL.rstrip("/") + reverse("certificates:mine"),
-        }
-        message = EmailMultiAlternatives(
-            subject=f"What changed in {notice.course.title}",
-            body=render_to_string("certificates/email/version_notice.txt", context),
-            to=[learner.email],
-        )
-        message.attach_alternative(
-            render_to_string("certificates/email/version_notice.html", context), "text/html"
-        )
+        message = _notice_message(notice)
+        claimed_at = timezone.now()
+        if not VersionNotice.objects.filter(pk=notice.pk, emailed_at__isnull=True).update(
+            emailed_at=claimed_at
+        ):
+            return notice  # another run claimed it first
+        # Sent inside the claim's transaction: a failed send (or a worker killed here) rolls the claim
+        # back, so the retry or the sweeper sends it, as with the certificate email.
         message.send(fail_silently=False)
-        notice.emailed_at = timezone.now()
-        notice.save(update_fields=["emailed_at"])
+        notice.emailed_at = claimed_at
     return notice
+
+
+def _notice_message(notice: VersionNotice) -> EmailMultiAlternatives:
+    context = {
+        "notice": notice,
+        "offer": refresher_offer(certificate=notice.certificate, course=notice.course),
+        "certificates_url": settings.SITE_URL.rstrip("/") + reverse("certificates:mine"),
+    }
+    message = EmailMultiAlternatives(
+        subject=f"What changed in {notice.course.title}",
+        body=render_to_string("certificates/email/version_notice.txt", context),
+        to=[notice.learner.email],
+    )
+    message.attach_alternative(
+        render_to_string("certificates/email/version_notice.html", context), "text/html"
+    )
+    return message
 
 
 def version_notices_sweep(*, older_than: dt.timedelta) -> list[int]:
@@ -168,6 +191,35 @@ def refresher_offer(*, certificate: Certificate, course: Course) -> RefresherOff
     units = course_selectors.units_changed_since(course=course, major=certificate.version_major)
     full_course = (certificate.expires_on - timezone.localdate()).days <= RENEW_WINDOW_DAYS
     return RefresherOffer(certificate, course.version_label, releases, units, full_course)
+
+
+def refresher_certificate_reason(enrolment: Enrolment) -> str | None:
+    """Part of the completion rule: a refresher completes only while the certificate it renews is valid
+    (otherwise `refreshers_without_valid_certificate_reopen` makes it the whole course)."""
+    if enrolment.refreshes_id is None:
+        return None
+    valid = _valid_certificates(today=timezone.localdate()).filter(enrolment_id=enrolment.refreshes_id)
+    if valid.exists():
+        return None
+    return "The certificate this refresher renews was revoked or has expired: the whole course is to do."
+
+
+def refreshers_without_valid_certificate_reopen(*, today: dt.date | None = None) -> list[int]:
+    """Open refreshers whose renewed certificate was revoked or has expired become the whole course (run by
+    the sweeper and on revocation). Returns their ids."""
+    valid = _valid_certificates(today=today or timezone.localdate()).filter(enrolment=OuterRef("refreshes"))
+    ids = list(
+        Enrolment.objects.filter(refreshes__isnull=False, completed_at__isnull=True)
+        .exclude(Exists(valid))
+        .values_list("pk", flat=True)[:500]
+    )
+    for enrolment_id in ids:
+        course_services.enrolment_refresher_make_full(enrolment_id=enrolment_id)
+    return ids
+
+
+def _valid_certificates(*, today: dt.date) -> QuerySet[Certificate]:
+    return Certificate.objects.filter(status=Certificate.Status.ISSUED, expires_on__gte=today)
 
 
 # The verification page -------------------------------------------------------------------------------

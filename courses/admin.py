@@ -9,6 +9,12 @@ from polymorphic.admin import (
 )
 
 from . import services
+from .admin_material import (
+    MaterialContentForm,
+    MaterialContentFormSet,
+    material_items_of,
+    numbers_unchanged_form,
+)
 from .models import (
     Block,
     CalloutBlock,
@@ -38,6 +44,7 @@ BLOCK_MODELS = (
 
 class PathwayInline(admin.StackedInline):
     model = Pathway
+    form = numbers_unchanged_form("title", "introduction")
     extra = 0
 
 
@@ -66,6 +73,7 @@ class CourseAdmin(admin.ModelAdmin):
         "is_published",
     )
     readonly_fields = ("version", "version_major", "version_minor", "content_hash")
+    form = numbers_unchanged_form("title", "summary", "content_note")
     inlines = [PathwayInline, ReleaseInline]
 
 
@@ -73,12 +81,13 @@ def _child_inline(block_model):
     return type(
         f"{block_model.__name__}Inline",
         (StackedPolymorphicInline.Child,),
-        {"model": block_model, "filter_horizontal": ("pathways",)},
+        {"model": block_model, "filter_horizontal": ("pathways",), "form": MaterialContentForm},
     )
 
 
 class BlockInline(StackedPolymorphicInline):
     model = Block
+    formset = MaterialContentFormSet
     child_inlines = tuple(_child_inline(m) for m in BLOCK_MODELS)
 
 
@@ -111,11 +120,19 @@ class TouchesCourseMixin:
 class UnitAdmin(TouchesCourseMixin, PolymorphicInlineSupportMixin, admin.ModelAdmin):
     list_display = ("title", "course", "order", "minutes", "completed_by_quiz")
     list_filter = ("course",)
+    form = numbers_unchanged_form("title", "outcomes")
     inlines = [BlockInline]
 
 
 class BlockChildAdmin(TouchesCourseMixin, PolymorphicChildModelAdmin):
     base_model = Block
+    base_form = MaterialContentForm
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        """A block holding material content is removed in the files (a major release), not here."""
+        if obj is not None and material_items_of(obj):
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 for _model in BLOCK_MODELS:

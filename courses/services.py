@@ -120,6 +120,34 @@ def enrolment_create_refresher(
     return enrolment
 
 
+def enrolments_reopen_units(*, course: Course, unit_slugs: list[str]) -> int:
+    """A major release changed these units: in every open enrolment of the course they are to do again
+    (done before the release, or carried over by a refresher, was done on the old facts), so no certificate
+    on the new version is issued without them. Completed enrolments keep their record. Returns how many
+    unit completions were reopened."""
+    deleted, _ = UnitProgress.objects.filter(
+        enrolment__course=course, enrolment__completed_at__isnull=True, unit__slug__in=unit_slugs
+    ).delete()
+    return deleted
+
+
+def enrolment_refresher_make_full(*, enrolment_id: int) -> Enrolment | None:
+    """The certificate an open refresher renews is no longer valid (revoked, expired): the refresher
+    becomes the whole course, its carried-over units to do. Returns the enrolment, None if not one."""
+    with transaction.atomic():
+        enrolment = (
+            Enrolment.objects.select_for_update()
+            .filter(pk=enrolment_id, completed_at__isnull=True, refreshes__isnull=False)
+            .first()
+        )
+        if enrolment is None:
+            return None
+        UnitProgress.objects.filter(enrolment=enrolment, carried_over=True).delete()
+        enrolment.refreshes = None
+        enrolment.save(update_fields=["refreshes"])
+    return enrolment
+
+
 # Honest time: one opening of a unit page counts until the learner's next step, at most this long (a tab left
 # open overnight is not study time).
 UNIT_STINT_MAX_SECONDS = 20 * 60

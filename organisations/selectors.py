@@ -159,7 +159,12 @@ def _with_status(qs: QuerySet[Membership], *, today: dt.date) -> QuerySet[Member
             output_field=CharField(),
         ),
         on_old_version=Case(
-            When(issued & Q(certificate_version_major__lt=F("course_version_major")), then=Value(True)),
+            When(
+                issued
+                & Q(certificate_expires_on__gte=today)  # expired: the whole course again, not a refresher
+                & Q(certificate_version_major__lt=F("course_version_major")),
+                then=Value(True),
+            ),
             default=Value(False),
             output_field=BooleanField(),
         ),

@@ -3,6 +3,8 @@
 from django.contrib import admin
 from polymorphic.admin import PolymorphicChildModelAdmin, PolymorphicParentModelAdmin
 
+from courses.admin_material import numbers_unchanged_form
+
 from . import services
 from .models import (
     Attempt,
@@ -20,13 +22,16 @@ from .models import (
 QUESTION_MODELS = (SingleChoiceQuestion, MultipleResponseQuestion, OrderingQuestion, MatchingQuestion)
 
 
+# Phone numbers in a quiz are material content: changed in the files with a major release, not here.
 class ChoiceInline(admin.StackedInline):
     model = Choice
+    form = numbers_unchanged_form("text", "feedback", "match")
     extra = 0
 
 
 class QuestionChildAdmin(PolymorphicChildModelAdmin):
     base_model = Question
+    base_form = numbers_unchanged_form("prompt", "section", "explanation", "distractors")
     inlines = [ChoiceInline]
     filter_horizontal = ("pathways",)
 
@@ -62,6 +67,7 @@ class QuizAdmin(admin.ModelAdmin):
 @admin.register(Scenario)
 class ScenarioAdmin(admin.ModelAdmin):
     list_display = ("key", "quiz")
+    form = numbers_unchanged_form("text")
     filter_horizontal = ("pathways",)
 
 

@@ -94,6 +94,41 @@ class QuizContent:
                 quizzes.append(quiz)
         return quizzes
 
+    def material_texts(self, parsed: Any) -> list[tuple[str, str, str]]:
+        """The quiz text whose phone numbers are material (feedback teaches routes too), for
+        courses.loading.versions: (unit slug, text, where in the unit's quiz file)."""
+        texts: list[tuple[str, str, str]] = []
+        for quiz in parsed or []:
+            for scenario in quiz.scenarios:
+                texts.append((quiz.unit_slug, scenario.text, f"scenario {scenario.key!r}"))
+            for question in quiz.questions:
+                where = f"question {question.key!r}"
+                parts = [question.prompt, question.section, question.explanation, *question.distractors]
+                for choice in question.choices:
+                    parts += [choice.text, choice.feedback, choice.match]
+                texts += [(quiz.unit_slug, text, where) for text in parts if text]
+        return texts
+
+    def loaded_material_texts(self, course: Course) -> list[tuple[str, str]]:
+        """The same text as loaded (unit slug, text), for content whose release recorded no material."""
+        active = {"quiz__is_active": True, "quiz__unit__course": course}
+        texts = [
+            (slug, text)
+            for slug, text in Scenario.objects.filter(**active).values_list("quiz__unit__slug", "text")
+        ]
+        for question in Question.objects.filter(**active).select_related("quiz__unit"):
+            parts = [
+                question.prompt,
+                question.section,
+                question.explanation,
+                *getattr(question, "distractors", []),
+            ]
+            texts += [(question.quiz.unit.slug, text) for text in parts if text]
+        choices = Choice.objects.filter(question__quiz__is_active=True, question__quiz__unit__course=course)
+        for slug, *parts in choices.values_list("question__quiz__unit__slug", "text", "feedback", "match"):
+            texts += [(slug, text) for text in parts if text]
+        return texts
+
     def unit_removal_blockers(self, unit: Unit) -> list[str]:
         """A unit whose quiz has attempts keeps them: the loader must not delete learners' records."""
         if Attempt.objects.filter(quiz__unit=unit).exists():

@@ -14,19 +14,24 @@ from typing import Any
 from django.utils import timezone
 
 from ..models import BLOCK_TYPES, Block, Course, CourseRelease
+from ..services import enrolments_reopen_units
 from ..signals import course_released
 from .lines import ContentError, _display, read_yaml
-from .parse import BlockSpec, CourseSpec
+from .parse import BlockSpec, CourseSpec, _extensions
 from .validate import Reader
 
 VERSIONS_FILE = "versions.yaml"
 VERSION_RE = re.compile(r"^(\d{1,4})\.(\d{1,4})$")
-# A number in prose: digits, maybe in groups split by single spaces ("02920 536490"); 3 digits or more.
-NUMBER_IN_TEXT_RE = re.compile(r"(?<![\w/.,:-])\d(?:\d| (?=\d))*\d(?![\w/])")
+# A number in prose: digits, maybe in groups split by spaces, hyphens, dots or brackets
+# ("02920 536490", "029-2053-6490", "(029) 2053 6490"), wherever written (a tel: link's target
+# too); 3 digits or more. Generous on purpose: a changed digit anywhere must not pass as a minor edit.
+NUMBER_IN_TEXT_RE = re.compile(r"\d(?:[ \t\u00a0.()-]*\d)*")
 COURSE_KEY = ""  # material of course.yaml itself (the content note, pathway introductions)
 FLAGGED = "marked material: "
 # Raise when block_items changes what it records: records of another format are not compared (the rows are).
-MATERIAL_FORMAT = 1  # items of `material: true` blocks (not known for content loaded before this)
+# 1: items of `material: true` blocks (not known for content loaded before this); 2: numbers split by
+# hyphens, dots or brackets, after a slash or comma, in tel: targets, headings, titles and quiz files.
+MATERIAL_FORMAT = 2
 
 
 @dataclass
@@ -127,7 +132,7 @@ def _clean(text: Any) -> str:
 
 def numbers_in(text: str) -> list[str]:
     """Phone-like numbers in prose, digits only ("02920 536490" -> "02920536490")."""
-    found = (m.group(0).replace(" ", "") for m in NUMBER_IN_TEXT_RE.finditer(text or ""))
+    found = ("".join(ch for ch in m.group(0) if ch.isdigit()) for m in NUMBER_IN_TEXT_RE.finditer(text or ""))
     return [number for number in found if len(number) >= 3]
 
 
@@ -137,7 +142,7 @@ def block_items(
     """What in one block is material: every phone number, the route of a contact card, each sign, each
     resource, and everything in a block marked `material: true`. Each item says what it is, in words."""
     scope = f" (only for {', '.join(sorted(pathways))})" if pathways else ""
-    items: list[str] = []
+    items: list[str] = [f"phone number {number}{scope}" for number in numbers_in(heading)]
     for name, (kind, _required) in BLOCK_TYPES[type_name].content_fields.items():
         value = values.get(name)
         for text in value if isinstance(value, list) else [value]:
@@ -168,17 +173,30 @@ def _text_items(texts: list[str]) -> list[str]:
 def spec_material(spec: CourseSpec) -> dict[str, dict[str, str]]:
     """The files' material content: {unit slug (or "" for course.yaml): {item: where it is}}."""
     result: dict[str, dict[str, str]] = {COURSE_KEY: {}}
-    course_texts = [spec.content_note, *(p.introduction for p in spec.pathways)]
+    course_texts = [
+        spec.title,
+        spec.summary,
+        spec.content_note,
+        *(text for p in spec.pathways for text in (p.title, p.introduction)),
+    ]
     for item in _text_items(course_texts):
-        result[COURSE_KEY].setdefault(item, f"{spec.file}: content_note or a pathway introduction")
+        result[COURSE_KEY].setdefault(item, f"{spec.file}: title, summary, content_note or a pathway")
     for unit in spec.units:
         unit_file = str(Path(spec.file).parent / "units" / f"{unit.file_stem}.yaml")
         where = result.setdefault(unit.slug, {})
-        for item in _text_items(unit.outcomes):
-            where.setdefault(item, f"{unit_file}: outcomes")
+        for item in _text_items([unit.title, *unit.outcomes]):
+            where.setdefault(item, f"{unit_file}: title or outcomes")
         for index, block in enumerate(unit.blocks):
             for item in _block_spec_items(block):
                 where.setdefault(item, f"{unit_file}: blocks[{index}] (line {block.line})")
+    stems = {unit.slug: unit.file_stem for unit in spec.units}
+    for extension in _extensions:  # quizzes: feedback and questions teach numbers too
+        if not hasattr(extension, "material_texts"):
+            continue
+        for slug, text, where_in_file in extension.material_texts(spec.extensions.get(extension.name)):
+            quiz_file = Path(spec.file).parent / extension.name / f"{stems.get(slug, slug)}.yaml"
+            for item in _text_items([text]):
+                result.setdefault(slug, {}).setdefault(item, f"{quiz_file}: {where_in_file}")
     return result
 
 
@@ -200,11 +218,16 @@ def loaded_material(course: Course) -> tuple[dict[str, list[str]], bool]:
         return release.material, False
     result: dict[str, list[str]] = {
         COURSE_KEY: _text_items(
-            [course.content_note, *course.pathways.values_list("introduction", flat=True)]
+            [
+                course.title,
+                course.summary,
+                course.content_note,
+                *(text for pair in course.pathways.values_list("title", "introduction") for text in pair),
+            ]
         )
     }
     for unit in course.units.all():
-        result[unit.slug] = _text_items(unit.outcomes)
+        result[unit.slug] = _text_items([unit.title, *unit.outcomes])
     blocks = Block.objects.filter(unit__course=course).select_related("unit").prefetch_related("pathways")
     for block in blocks:
         values = {name: getattr(block, name) for name in type(block).content_fields}
@@ -218,6 +241,10 @@ def loaded_material(course: Course) -> tuple[dict[str, list[str]], bool]:
                 material=False,
             )
         )
+    for extension in _extensions:
+        if hasattr(extension, "loaded_material_texts"):
+            for slug, text in extension.loaded_material_texts(course):
+                result.setdefault(slug, []).extend(_text_items([text]))
     return {key: sorted(set(items)) for key, items in result.items()}, True
 
 
@@ -268,7 +295,10 @@ def release_check(*, course: Course | None, spec: CourseSpec) -> ReleasePlan:
     unit_slugs = [unit.slug for unit in spec.units]
     named = set(release.units)
     plan.bumped = True
-    plan.changed_units = [slug for slug in unit_slugs if slug in differences or slug in named]
+    # A unit the loaded content does not have is new: its holders were never taught it, numbers or not.
+    plan.changed_units = [
+        slug for slug in unit_slugs if slug in differences or slug in named or slug not in loaded
+    ]
     if not plan.changed_units:
         raise ContentError(
             [
@@ -307,7 +337,8 @@ def _unit_file(key: str, spec: CourseSpec) -> str:
 
 
 def release_record(*, course: Course, spec: CourseSpec, plan: ReleasePlan) -> None:
-    """Write the declared version and the releases; on a new major release send `course_released`
+    """Write the declared version and the releases; on a new major release reopen its changed units in open
+    enrolments and send `course_released`
     (inside the load's transaction, so listeners commit or roll back with it)."""
     versions: VersionSpec = spec.extensions.get("versions") or VersionSpec()
     course.version_major, course.version_minor = plan.major, plan.minor
@@ -335,4 +366,5 @@ def release_record(*, course: Course, spec: CourseSpec, plan: ReleasePlan) -> No
         update.append("changed_units")
     current.save(update_fields=update)
     if plan.bumped:
+        enrolments_reopen_units(course=course, unit_slugs=plan.changed_units)
         course_released.send(sender=Course, course=course, major=plan.major)

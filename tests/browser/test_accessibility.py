@@ -268,7 +268,7 @@ def test_matching_answers_are_whole_and_readable_at_360px(page, base_url, real_c
     )
     assert question is not None, "the course has a matching question set on every pathway"
     unit = question.quiz.unit
-    # A pool draws 5 of the bank (issue 17): set the whole bank for this check, so the matching question shows.
+    # A pool draws 5 of the bank (issue 17): draw the whole bank here, so the matching question shows.
     type(question.quiz).objects.filter(pk=question.quiz_id).update(questions_per_attempt=None)
     log_in(page, base_url, learner.email)
     pathway = Pathway.objects.filter(course=real_course).first()

@@ -28,6 +28,7 @@ def test_the_completion_checks_run_in_a_fixed_order():
         "courses.units_complete",
         "quizzes.passed",
         "certificates.holder_name",
+        "certificates.refresher_renews_valid",  # review 26 item 2
     ]
 
 

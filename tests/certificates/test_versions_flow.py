@@ -223,3 +223,69 @@ def test_an_old_version_expiring_soon_is_renewed_by_the_whole_course(db, sample_
 
     renewal = Enrolment.objects.get(learner=user, completed_at__isnull=True)
     assert renewal.refreshes_id is None and not renewal.unit_progress.exists()
+
+
+def _holder_on_version_one(sample_course, user) -> Certificate:
+    complete_enrolment(
+        course_services.enrolment_create(learner=user, pathway=Pathway.objects.get(slug="taxi-drivers"))
+    )
+    Certificate.objects.update(status=Certificate.Status.ISSUED)
+    return Certificate.objects.get()
+
+
+def test_a_second_run_while_the_first_is_sending_sends_nothing(db, sample_course, user, monkeypatch):
+    """Two runs of one notice at once (the sweeper re-queued it during a retry's backoff) where the row lock
+    does not hold the second back (SQLite has none): the notice is claimed before sending, so one email."""
+    _holder_on_version_one(sample_course, user)
+    sample_course.version_major = 2
+    sample_course.save(update_fields=["version_major"])
+    (notice_id,) = version_notices.version_notices_create(course_id=sample_course.pk, major=2)
+    send = version_notices.EmailMultiAlternatives.send
+    runs = []
+
+    def send_racing_a_second_run(message, *args, **kwargs):
+        if not runs:
+            runs.append("second")
+            version_notices.version_notice_email_send(notice_id=notice_id)
+        return send(message, *args, **kwargs)
+
+    monkeypatch.setattr(version_notices.EmailMultiAlternatives, "send", send_racing_a_second_run)
+    version_notices.version_notice_email_send(notice_id=notice_id)
+
+    assert len(runs) == 1 and len(_notices(sent_messages())) == 1
+    assert VersionNotice.objects.get().emailed_at is not None
+
+
+def test_a_failed_send_leaves_the_notice_to_be_sent_again(db, sample_course, user, monkeypatch):
+    _holder_on_version_one(sample_course, user)
+    sample_course.version_major = 2
+    sample_course.save(update_fields=["version_major"])
+    (notice_id,) = version_notices.version_notices_create(course_id=sample_course.pk, major=2)
+
+    def refuse(message, *args, **kwargs):
+        raise ConnectionError("SMTP is down")
+
+    monkeypatch.setattr(version_notices.EmailMultiAlternatives, "send", refuse)
+    with pytest.raises(ConnectionError):
+        version_notices.version_notice_email_send(notice_id=notice_id)
+    assert VersionNotice.objects.get().emailed_at is None
+
+    monkeypatch.undo()
+    version_notices.version_notice_email_send(notice_id=notice_id)
+    assert len(_notices(sent_messages())) == 1
+
+
+def test_two_quick_major_releases_send_one_email_the_newer_one(db, sample_course, user):
+    _holder_on_version_one(sample_course, user)
+    sample_course.version_major = 2
+    sample_course.save(update_fields=["version_major"])
+    (second,) = version_notices.version_notices_create(course_id=sample_course.pk, major=2)
+    sample_course.version_major = 3  # released before the first notice went out
+    sample_course.save(update_fields=["version_major"])
+    (third,) = version_notices.version_notices_create(course_id=sample_course.pk, major=3)
+
+    version_notices.version_notice_email_send(notice_id=second)
+    version_notices.version_notice_email_send(notice_id=third)
+
+    assert len(_notices(sent_messages())) == 1
+    assert VersionNotice.objects.filter(emailed_at__isnull=True).count() == 0

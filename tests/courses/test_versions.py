@@ -13,10 +13,12 @@ from django.core.management import CommandError, call_command
 
 from courses import services
 from courses.loading import ContentError, load_courses
+from courses.loading.versions import MATERIAL_FORMAT
 from courses.models import ContactBlock, Course, CourseRelease, Enrolment, Pathway, Unit, UnitProgress
 from courses.selectors import units_changed_since
 from courses.signals import course_released
 from tests.courses.content_edits import edit, release
+from tests.elearning.factories import UserFactory
 
 UNIT2 = "content/sample-course/units/02-pass-it-on.yaml"
 VERSIONS = "content/sample-course/versions.yaml"
@@ -222,10 +224,122 @@ def test_a_refresher_carries_over_the_unchanged_units_and_needs_only_the_changed
 
 def test_a_record_made_by_another_format_is_not_compared_the_rows_are(content_root, course_dir):
     load_courses(content_root)
-    assert CourseRelease.objects.get().material_format == 1
+    assert CourseRelease.objects.get().material_format == MATERIAL_FORMAT
     CourseRelease.objects.update(material={"pass-it-on": ["an item in an old format"]}, material_format=0)
     edit(course_dir / "units/02-pass-it-on.yaml", "Keep a diary of things", "Keep a diary of the things")
 
     load_courses(content_root)  # a wording fix: the rows agree with the files on every material item
 
-    assert CourseRelease.objects.get().material_format == 1
+    assert CourseRelease.objects.get().material_format == MATERIAL_FORMAT
+
+
+def test_a_new_unit_in_a_major_release_is_a_changed_unit_even_without_numbers(content_root, course_dir):
+    """A brand-new prose unit has no material items, but holders were never taught it (review 26 item 3)."""
+    load_courses(content_root)
+    _change_the_hub_number(course_dir)
+    (course_dir / "units/04-more.yaml").write_text(
+        "slug: more\ntitle: More about support\nminutes: 2\noutcomes: [know where support is]\n"
+        "blocks:\n  - type: text\n    body: Support is there for you.\n",
+        encoding="utf-8",
+    )
+    release(course_dir, "2.0", what_changed="The Hub has a new number; a unit on support.")
+
+    load_courses(content_root)
+
+    assert CourseRelease.objects.get(major=2).changed_units == ["pass-it-on", "more"]
+
+
+def test_a_major_release_reopens_its_changed_units_in_open_enrolments(content_root, course_dir, user):
+    """Done before the release is not done on the new facts (review 26 item 1): the changed units are to
+    do again in every open enrolment; other units and completed enrolments keep theirs."""
+    load_courses(content_root)
+    pathway = Pathway.objects.get(slug="taxi-drivers")
+    learner = services.enrolment_create(learner=user, pathway=pathway)
+    for slug in ("signs", "pass-it-on"):
+        services.unit_complete(enrolment=learner, unit=Unit.objects.get(slug=slug))
+    completed = services.enrolment_create(learner=UserFactory(), pathway=pathway)
+    Enrolment.objects.filter(pk=completed.pk).update(completed_at=dt.datetime.now(dt.UTC))
+    UnitProgress.objects.create(
+        enrolment=completed, unit=Unit.objects.get(slug="pass-it-on"), completed_at=dt.datetime.now(dt.UTC)
+    )
+    _change_the_hub_number(course_dir)
+    release(course_dir, "2.0", what_changed="The Hub has a new number.")
+
+    load_courses(content_root)
+
+    assert set(learner.unit_progress.values_list("unit__slug", flat=True)) == {"signs"}
+    assert completed.unit_progress.count() == 1
+    assert services.enrolment_completion_blockers(enrolment=learner)[0] == "2 unit(s) are not complete."
+
+
+def test_a_later_major_release_reopens_a_unit_an_open_refresher_carried_over(content_root, course_dir, user):
+    load_courses(content_root)
+    _change_the_hub_number(course_dir)
+    release(course_dir, "2.0", what_changed="The Hub has a new number.")
+    load_courses(content_root)
+    refresher = services.enrolment_create_refresher(
+        learner=user, pathway=Pathway.objects.get(slug="taxi-drivers"), refreshes=None, from_major=1
+    )
+    edit(course_dir / "units/01-signs.yaml", "and no one knows where", "and nobody knows where")
+    release(course_dir, "3.0", what_changed="A sign is worded as in the guide.")
+
+    load_courses(content_root)
+
+    carried = refresher.unit_progress.filter(carried_over=True).values_list("unit__slug", flat=True)
+    assert set(carried) == {"next-steps"}
+
+
+DIARY = "Keep a diary of things that concern you."
+NUMBERS_IN_PROSE = {
+    # (file, the text as first loaded, the text changed)
+    "hyphens": (UNIT2, DIARY, f"{DIARY} Call 0292-053-6490.", f"{DIARY} Call 0292-053-6491."),
+    "dots": (UNIT2, DIARY, f"{DIARY} Call 0292.053.6490.", f"{DIARY} Call 0292.053.6491."),
+    "slash": (UNIT2, DIARY, f"{DIARY} Call 999/101.", f"{DIARY} Call 999/111."),
+    "comma": (UNIT2, DIARY, f"{DIARY} Call 101,999.", f"{DIARY} Call 101,998."),
+    "tel-target": (
+        UNIT2,
+        DIARY,
+        f"{DIARY} Call [02920 536490](tel:02920536490).",
+        f"{DIARY} Call [02920 536490](tel:01632960001).",
+    ),
+    "heading": (UNIT2, "heading: What to write down", "heading: Call 101", "heading: Call 111"),
+    "unit-title": (UNIT2, "title: Pass it on", "title: Pass it on to 101", "title: Pass it on to 111"),
+    "course-summary": (
+        "content/sample-course/course.yaml",
+        "used by the automated tests.",
+        "used by the automated tests. Call 101.",
+        "used by the automated tests. Call 111.",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", NUMBERS_IN_PROSE, ids=list(NUMBERS_IN_PROSE))
+def test_a_changed_number_anywhere_in_the_text_needs_a_major_release(content_root, case):
+    """Review 26 item 4: numbers split by hyphens, dots, slashes or commas, tel: targets, headings, titles
+    and the course summary are material too."""
+    relative, anchor, first, changed = NUMBERS_IN_PROSE[case]
+    path = content_root.parent / relative
+    edit(path, anchor, first)
+    load_courses(content_root)
+    edit(path, first, changed)
+
+    with pytest.raises(ContentError, match="a material change needs a major version"):
+        load_courses(content_root)
+
+
+def test_a_number_changed_in_a_quiz_file_needs_a_major_release_and_names_the_quiz(content_root, course_dir):
+    """Review 26 item 5: quiz feedback teaches routes ("101 is not for immediate danger")."""
+    load_courses(content_root)
+    edit(course_dir / "quizzes/02-pass-it-on.yaml", "feedback: 101 is not", "feedback: 111 is not")
+
+    with pytest.raises(ContentError) as caught:
+        load_courses(content_root)
+
+    (message,) = caught.value.errors
+    assert message.startswith(
+        "content/sample-course/quizzes/02-pass-it-on.yaml: question 'danger': a material change needs a "
+        "major version: added phone number 111."  # 101 is still named elsewhere in the unit
+    ), message
+    release(course_dir, "2.0", what_changed="The feedback names 111.")
+    load_courses(content_root)
+    assert CourseRelease.objects.get(major=2).changed_units == ["pass-it-on"]

@@ -55,3 +55,13 @@ def test_a_refresher_certificate_replaces_the_one_it_renewed_for_expiry_reminder
     services.expiry_reminders_send(today=today)
 
     assert set(ExpiryReminder.objects.values_list("certificate_id", flat=True)) == {renewed.pk}
+
+
+def test_an_expired_certificate_on_an_older_major_is_not_marked_refresher_due(organisation, course):
+    """An expired holder needs the whole course again, not a refresher (review 26 item 12)."""
+    member = member_in_state(organisation, course, "expired")
+    course.course.version_major = 2
+    course.course.save(update_fields=["version_major"])
+
+    row = selectors.member_list(organisation=organisation).get(pk=member.pk)
+    assert (row.status, row.on_old_version) == ("expired", False)

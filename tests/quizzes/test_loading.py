@@ -21,6 +21,7 @@ from quizzes.models import (
     SingleChoiceQuestion,
 )
 from tests.conftest import SAMPLE_CONTENT
+from tests.courses.content_edits import release
 from tests.quizzes.loading_helpers import edit_quiz, question_spec, quiz_path, quiz_rows, take_and_submit
 
 pytestmark = pytest.mark.django_db
@@ -217,6 +218,8 @@ def test_changing_a_question_type_keeps_the_answers_snapshot(content):
 def test_removed_quiz_file_deactivates_the_quiz(content):
     load_courses(content)
     quiz_path(content, "02-pass-it-on.yaml").unlink()
+    # Its feedback taught "101": removing numbers a course teaches is a material change (review 26 item 5).
+    release(content / "sample-course", "2.0", what_changed="The quiz on passing it on is retired.")
 
     load_courses(content)
 
