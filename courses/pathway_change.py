@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from . import hooks
-from .models import Block, Enrolment, Pathway, Unit, UnitProgress
+from .models import Block, Enrolment, Pathway, Unit, UnitProgress, UnitVisit
 
 
 class PathwayChangeRefused(ValueError):
@@ -70,6 +70,8 @@ def enrolment_pathway_change(*, enrolment: Enrolment, pathway: Pathway) -> Pathw
         locked = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
         plan = pathway_change_plan(enrolment=locked, pathway=pathway)
         UnitProgress.objects.filter(enrolment=locked, unit__in=[u.pk for u in plan.redo]).delete()
+        # The new role's content of those units is to be opened before their quizzes open.
+        UnitVisit.objects.filter(enrolment=locked, unit__in=[u.pk for u in plan.redo]).delete()
         locked.pathway = pathway
         locked.save(update_fields=["pathway"])
     enrolment.pathway = pathway

@@ -128,6 +128,10 @@ def enrolments_reopen_units(*, course: Course, unit_slugs: list[str]) -> int:
     deleted, _ = UnitProgress.objects.filter(
         enrolment__course=course, enrolment__completed_at__isnull=True, unit__slug__in=unit_slugs
     ).delete()
+    # Opened on the old facts: the changed content must be opened again before the unit's quiz opens.
+    UnitVisit.objects.filter(
+        enrolment__course=course, enrolment__completed_at__isnull=True, unit__slug__in=unit_slugs
+    ).delete()
     return deleted
 
 

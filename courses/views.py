@@ -182,7 +182,11 @@ def change_role(request: HttpRequest, course_slug: str) -> HttpResponse:
             context["error"] = "Choose the role you want to change to."
             return render(request, "courses/change_role.html", context, status=400)
         if request.method == "POST":
-            plan = pathway_change.enrolment_pathway_change(enrolment=enrolment, pathway=pathway)
+            try:
+                plan = pathway_change.enrolment_pathway_change(enrolment=enrolment, pathway=pathway)
+            except pathway_change.PathwayChangeRefused as refused:  # e.g. completed meanwhile in another tab
+                context["error"] = str(refused)
+                return render(request, "courses/change_role.html", context, status=400)
             redo = len(plan.redo)
             messages.success(
                 request,

@@ -1,11 +1,12 @@
 """Quiz authoring in the admin, with polymorphic question types and their choices."""
 
+from django import forms
 from django.contrib import admin
 from polymorphic.admin import PolymorphicChildModelAdmin, PolymorphicParentModelAdmin
 
 from courses.admin_material import numbers_unchanged_form
 
-from . import services
+from . import rules, services
 from .models import (
     Attempt,
     Choice,
@@ -85,6 +86,26 @@ class AttemptAdmin(admin.ModelAdmin):
         return False
 
 
+class LockResetForm(forms.ModelForm):
+    """A reset lifts a lock that exists now, on a quiz of the enrolment's own course: never a quiet way to
+    wipe counted failures (extra attempts) or a row about another course."""
+
+    class Meta:
+        model = LockReset
+        fields = ("enrolment", "quiz")
+
+    def clean(self):
+        cleaned = super().clean()
+        enrolment, quiz = cleaned.get("enrolment"), cleaned.get("quiz")
+        if enrolment is None or quiz is None:
+            return cleaned
+        if quiz.unit.course_id != enrolment.course_id:
+            raise forms.ValidationError("This quiz is not part of the enrolment's course.")
+        if not rules.allowance_for(enrolment=enrolment, quiz=quiz).is_locked:
+            raise forms.ValidationError("This quiz is not locked for this learner: there is nothing to lift.")
+        return cleaned
+
+
 @admin.register(LockReset)
 class LockResetAdmin(admin.ModelAdmin):
     """Staff lift a learner's cooling-off lock by adding a reset (enrolment and quiz); who and when are
@@ -94,6 +115,7 @@ class LockResetAdmin(admin.ModelAdmin):
     fields = ("enrolment", "quiz", "reset_by_name", "created_at")
     readonly_fields = ("reset_by_name", "created_at")
     raw_id_fields = ("enrolment",)
+    form = LockResetForm
 
     def has_change_permission(self, request, obj=None):
         return False

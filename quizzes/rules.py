@@ -7,9 +7,10 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from courses.models import Enrolment
+from courses.models import Enrolment, UnitProgress
 
 from .models import Attempt, LockReset, Quiz
 
@@ -88,9 +89,9 @@ def allowance_compute(
 def allowance_for(*, enrolment: Enrolment, quiz: Quiz, now: dt.datetime | None = None) -> Allowance:
     """Two queries: the enrolment's submitted attempts at the quiz, and its lock resets."""
     rows = list(
-        Attempt.objects.filter(enrolment=enrolment, quiz=quiz, submitted_at__isnull=False).values_list(
-            "submitted_at", "passed"
-        )
+        Attempt.objects.filter(enrolment=enrolment, quiz=quiz, submitted_at__isnull=False)
+        .annotate(unit_done=_unit_done())
+        .values_list("submitted_at", "passed", "unit_done")
     )
     resets = list(
         LockReset.objects.filter(enrolment=enrolment, quiz=quiz).values_list("created_at", flat=True)
@@ -98,10 +99,18 @@ def allowance_for(*, enrolment: Enrolment, quiz: Quiz, now: dt.datetime | None =
     return allowance_compute(
         limit=quiz.max_attempts,
         hours=quiz.cooling_off_hours,
-        failures=[at for at, passed in rows if not passed],
+        failures=[at for at, passed, _ in rows if not passed],
         resets=resets,
-        passed=any(passed for _, passed in rows),
+        passed=any(passed and done for _, passed, done in rows),
         now=now or timezone.now(),
+    )
+
+
+def _unit_done() -> Exists:
+    """A pass counts (no limit, practice, full review) only while its unit is complete in the enrolment: a
+    unit reopened by a major release or a role change is assessed again under the limits."""
+    return Exists(
+        UnitProgress.objects.filter(enrolment_id=OuterRef("enrolment_id"), unit_id=OuterRef("quiz__unit_id"))
     )
 
 
@@ -118,11 +127,13 @@ def locks_for_enrolments(*, enrolments: list[Enrolment], now: dt.datetime | None
     ids = [enrolment.pk for enrolment in enrolments if enrolment.completed_at is None]
     if not ids:
         return []
-    attempts: dict[tuple[int, int], list[tuple[dt.datetime, bool]]] = {}
-    for enrolment_id, quiz_id, at, passed in Attempt.objects.filter(
-        enrolment_id__in=ids, submitted_at__isnull=False
-    ).values_list("enrolment_id", "quiz_id", "submitted_at", "passed"):
-        attempts.setdefault((enrolment_id, quiz_id), []).append((at, passed))
+    attempts: dict[tuple[int, int], list[tuple[dt.datetime, bool, bool]]] = {}
+    for enrolment_id, quiz_id, at, passed, done in (
+        Attempt.objects.filter(enrolment_id__in=ids, submitted_at__isnull=False)
+        .annotate(unit_done=_unit_done())
+        .values_list("enrolment_id", "quiz_id", "submitted_at", "passed", "unit_done")
+    ):
+        attempts.setdefault((enrolment_id, quiz_id), []).append((at, passed, passed and done))
     resets: dict[tuple[int, int], list[dt.datetime]] = {}
     for enrolment_id, quiz_id, at in LockReset.objects.filter(enrolment_id__in=ids).values_list(
         "enrolment_id", "quiz_id", "created_at"
@@ -136,9 +147,9 @@ def locks_for_enrolments(*, enrolments: list[Enrolment], now: dt.datetime | None
         allowance = allowance_compute(
             limit=quiz.max_attempts,
             hours=quiz.cooling_off_hours,
-            failures=[at for at, passed in rows if not passed],
+            failures=[at for at, passed, _ in rows if not passed],
             resets=resets.get((enrolment_id, quiz_id), []),
-            passed=any(passed for _, passed in rows),
+            passed=any(counted for _, _, counted in rows),
             now=now,
         )
         if allowance.is_locked:

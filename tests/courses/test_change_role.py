@@ -103,3 +103,32 @@ def test_the_preview_query_count_is_pinned(
     with django_assert_num_queries(7):
         response = learner_client.get(role_url(sample_course), {"pathway": "foster-carers"})
     assert response.status_code == 200
+
+
+def test_units_to_redo_must_be_opened_again_in_the_new_role(taxi_with_two_units_done, sample_course):
+    from courses.models import UnitVisit
+
+    opened = set(
+        UnitVisit.objects.filter(enrolment=taxi_with_two_units_done).values_list("unit__slug", flat=True)
+    )
+    assert {"signs", "pass-it-on"} <= opened
+    foster = sample_course.pathways.get(slug="foster-carers")
+    pathway_change.enrolment_pathway_change(enrolment=taxi_with_two_units_done, pathway=foster)
+    after = set(
+        UnitVisit.objects.filter(enrolment=taxi_with_two_units_done).values_list("unit__slug", flat=True)
+    )
+    assert after == opened - {"signs"}  # the new role's content of "signs" is read before its quiz
+
+
+def test_a_change_refused_at_the_last_moment_is_a_400_in_place(
+    learner_client, taxi_with_two_units_done, sample_course, monkeypatch
+):
+    def completed_meanwhile(**kwargs):  # the enrolment completed in another tab after the page's check
+        raise pathway_change.PathwayChangeRefused(
+            "You have completed this course, so its role can no longer be changed."
+        )
+
+    monkeypatch.setattr(pathway_change, "enrolment_pathway_change", completed_meanwhile)
+    response = learner_client.post(role_url(sample_course), {"pathway": "foster-carers"})
+    assert response.status_code == 400
+    assertContains(response, "its role can no longer be changed", status_code=400)
