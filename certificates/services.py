@@ -86,8 +86,13 @@ def add_months(day: dt.date, months: int) -> dt.date:
 def cpd_fields(*, course, enrolment: Enrolment) -> dict:
     """The CPD time a certificate states (see README, "Assessment rules"): the course's declared CPD time when
     the learner's recorded time is at least settings.CPD_MIN_TIME_SHARE_PERCENT of it, otherwise the time
-    actually spent (rounded to whole minutes, at least 1)."""
-    spent = round((enrolment.seconds_spent or 0) / 60)
+    actually spent (rounded to whole minutes, at least 1). A refresher's certificate stands for the whole
+    course, so its time includes the enrolments it brings up to date (a query per refresher in the chain)."""
+    seconds, current, hops = enrolment.seconds_spent or 0, enrolment, 0
+    while (renewed := current.refreshes) is not None and hops < 20:
+        current, hops = renewed, hops + 1
+        seconds += current.seconds_spent or 0
+    spent = round(seconds / 60)
     needed = course.cpd_minutes * settings.CPD_MIN_TIME_SHARE_PERCENT / 100
     if spent >= needed:
         return {"cpd_minutes": course.cpd_minutes, "cpd_is_time_spent": False, "time_spent_minutes": spent}

@@ -106,3 +106,15 @@ def test_the_pdf_states_time_actually_spent_when_it_is_not_the_cpd_time():
     text = PdfReader(io.BytesIO(render_certificate_pdf(certificate, verification_url="https://x/"))).pages[0]
     words = text.extract_text()
     assert "Time spent on the course: 21 minutes" in words and "CPD time" not in words
+
+
+def test_a_refreshers_certificate_counts_the_time_of_the_training_it_renews(settings):
+    settings.CPD_MIN_TIME_SHARE_PERCENT = 50
+    course = type("C", (), {"cpd_minutes": 60})()
+    first = Enrolment(seconds_spent=50 * 60)
+    refresher = Enrolment(seconds_spent=8 * 60, refreshes=first)  # one changed unit, 8 minutes
+
+    fields = cpd_fields(course=course, enrolment=refresher)
+
+    assert (fields["cpd_minutes"], fields["cpd_is_time_spent"]) == (60, False)
+    assert fields["time_spent_minutes"] == 58
