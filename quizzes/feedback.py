@@ -1,9 +1,13 @@
 """What a result page shows of each answer: feedback that teaches without handing over the key.
 
-After a failed attempt (not practice): the score, which questions were right, partly right or not right, the
-learner's own choices with their feedback (for a question not right, only the choices that were wrong) and
-the unit section to re-read; never a right option the learner missed, nor the explanation (it names the
-answer). After a pass, or in practice after a pass: the full review, every option named."""
+After a failed attempt (not practice): the score, which questions were right, partly right or not right and
+the unit section to re-read. A single-choice question shows the learner's one choice with its feedback. A
+question with several picks (multiple response) that is not right lists every option the learner picked, with
+no verdict and no feedback (an option's feedback says whether it is right), and a note that not all the
+choices were right: which options are shown never depends on which are right, so ticking every box teaches
+nothing by elimination. Matching and ordering questions not right get only a note, never a verdict per row.
+Never a right option the learner missed, nor the explanation (it names the answer). After a pass, or in
+practice after a pass: the full review, every option named."""
 
 from __future__ import annotations
 
@@ -54,11 +58,14 @@ def _choice_items(kind: str, items: list[dict], *, full: bool, question_right: b
     for item in items:
         picked, correct = _picked_and_correct(kind, item)
         if picked:
-            if not full and not question_right and correct:
-                continue  # a failed attempt never names a right option of a question not answered right
             label = "Your answer" if kind == "single" else "You selected this"
             style = ("right" if correct else "wrong") if full else "neutral"
-            views.append(ItemView(item["text"], label, style, item.get("feedback", "")))
+            feedback = item.get("feedback", "")
+            if not full and not question_right and kind != "single":
+                # Every pick shown alike, without its feedback (it would say right or not right): the page
+                # must not tell the right picks from the wrong ones.
+                feedback = ""
+            views.append(ItemView(item["text"], label, style, feedback))
         elif full and correct:
             label = "The right answer" if kind == "single" else "Also right: you did not select this"
             # The label says it is right; the option's own feedback need not start "Right." again.
@@ -85,6 +92,8 @@ def answers_for_display(answers: list[Answer], *, full: bool) -> list[AnswerView
         items = snap.get("items", [])
         if kind in ("single", "multiple"):
             view.items = _choice_items(kind, items, full=full, question_right=answer.is_correct)
+            if kind == "multiple" and not full and not answer.is_correct:
+                view.note = "Not all your choices were right: you picked a wrong one, or missed a right one."
         elif full:
             view.items = [
                 ItemView(

@@ -1,6 +1,8 @@
 """The real course's pools and feedback: every attempt draws 5 of the pathway's bank (at least 10) with a role
-scenario question; a failed attempt's page never names the right option of a question answered wrongly; a
-passed attempt's page names it (issue 19 item 4: a missed right option is not shown as a wrong one)."""
+scenario question; a failed attempt's page never names the right option of a question answered wrongly (the
+whole bank of every quiz and pathway checked), nor tells right options from wrong ones when every box is
+ticked; a passed attempt's page names it (issue 19 item 4: a missed right option is not shown as a wrong
+one)."""
 
 from __future__ import annotations
 
@@ -92,25 +94,78 @@ def test_every_attempt_draws_again_within_the_pathway_bank_with_a_scenario_quest
             assert len(draws) >= 2, (quiz.unit.slug, pathway.slug)
 
 
-def test_a_failed_page_never_names_the_right_option_of_a_wrong_answer(course):
-    checked = 0
+def _whole_bank_attempts(course):
+    """For every quiz and pathway: a learner's attempt that sets the pathway's whole bank (the quiz's pool
+    size lifted for the test, rolled back with it), so every question is checked on every run."""
     for quiz in Quiz.objects.filter(unit__course=course).select_related("unit__course"):
+        quiz.questions_per_attempt = None
+        quiz.save(update_fields=["questions_per_attempt"])
         for pathway in course.pathways.all():
+            bank = selectors.question_bank_for_pathway(quiz=quiz, pathway=pathway)
             learner, enrolment = _learner(course, pathway, quiz)
             attempt = services.attempt_start(enrolment=enrolment, quiz=quiz)
-            result = services.attempt_submit(attempt=attempt, data=as_form_data(_wrong_answers(attempt)))
-            assert result.attempt is not None and result.attempt.passed is False
-            html = render_result(result.attempt, learner)
-            sections = _sections(html)
-            assert len(sections) == 5
-            for section, answer in zip(sections, result.attempt.answers.all(), strict=True):
-                assert not answer.is_correct
-                for choice in Choice.objects.filter(question_id=answer.question_id, is_correct=True):
-                    assert escape(choice.text) not in section, (quiz.unit.slug, choice.text)
-                    checked += 1
-                assert "<strong>Why:</strong>" not in section  # the explanation names the answer
-                assert "feedback--right" not in section and "feedback--missed" not in section
-    assert checked >= 35
+            assert attempt.question_ids == [pk for pk, _ in bank]
+            yield quiz, learner, attempt
+
+
+def _failed_page(attempt, learner, data) -> tuple[list, list[str]]:
+    result = services.attempt_submit(attempt=attempt, data=as_form_data(data))
+    assert result.attempt is not None and result.attempt.passed is False
+    answers = list(result.attempt.answers.all())
+    sections = _sections(render_result(result.attempt, learner))
+    assert len(sections) == len(answers) == len(attempt.question_ids)
+    return answers, sections
+
+
+def test_a_failed_page_never_names_the_right_option_of_a_wrong_answer(course):
+    checked = expected = 0
+    for quiz, learner, attempt in _whole_bank_attempts(course):
+        answers, sections = _failed_page(attempt, learner, _wrong_answers(attempt))
+        for section, answer in zip(sections, answers, strict=True):
+            assert not answer.is_correct
+            for choice in Choice.objects.filter(question_id=answer.question_id, is_correct=True):
+                assert escape(choice.text) not in section, (quiz.unit.slug, choice.text)
+                checked += 1
+            assert "<strong>Why:</strong>" not in section  # the explanation names the answer
+            assert "feedback--right" not in section and "feedback--missed" not in section
+        expected += Choice.objects.filter(question_id__in=attempt.question_ids, is_correct=True).count()
+    assert checked == expected and checked >= 7 * 2 * 10
+
+
+_ITEM = re.compile(r'<li class="feedback feedback--(\w+)">\s*<p><strong>(.*?)</strong>(.*?)</li>', re.S)
+
+
+def test_ticking_every_option_on_a_failed_page_cannot_tell_right_options_from_wrong(course):
+    """Every option of every multiple-response question ticked (the rest answered wrongly): the failed page
+    lists every option alike (same label, style and no feedback), so nothing singles out the right ones."""
+    multiple = 0
+    for quiz, learner, attempt in _whole_bank_attempts(course):
+        data = _wrong_answers(attempt)
+        kinds = {}
+        for question, choices in selectors.questions_with_choices(
+            question_ids=attempt.question_ids, attempt=attempt
+        ):
+            kinds[question.pk] = (question.type_name, choices)
+            if question.type_name == "multiple":
+                options = question.options_for_display(choices, attempt.seed)
+                data[question.field_name] = [option.value for option in options]
+        answers, sections = _failed_page(attempt, learner, data)
+        for section, answer in zip(sections, answers, strict=True):
+            kind, choices = kinds[answer.question_id]
+            items = _ITEM.findall(section)
+            if kind == "multiple":
+                assert not answer.is_correct  # every question of the bank has a wrong option
+                assert sorted(text for _, text, _ in items) == sorted(escape(c.text) for c in choices)
+                treatment = {(style, rest.replace(" ", "").replace("\n", "")) for style, _, rest in items}
+                assert treatment == {("neutral", "–Youselectedthis</p>")}, (quiz.unit.slug, treatment)
+                assert "Not all your choices were right" in section
+                multiple += 1
+            elif kind == "single":
+                assert len(items) == 1  # the one choice made, never the right one
+            else:
+                assert items == []  # matching and ordering: a note, never a verdict per row
+            assert "feedback--right" not in section and "feedback--wrong" not in section
+    assert multiple >= 7
 
 
 def test_a_passed_page_names_the_right_option_and_a_missed_one_is_not_shown_as_wrong(course):
