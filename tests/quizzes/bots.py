@@ -93,13 +93,15 @@ class Memory:
                 self.solved[seen.prompt] = answer
                 continue
             self.failed.setdefault(seen.prompt, set()).add(answer)
-            if kind in ("single", "multiple"):
-                named = {text for text, label, _ in seen.items}
-                # A failed page names only the chosen options that were wrong; a feedback that starts "No."
-                # says the same.
+            named = {text for text, label, _ in seen.items}
+            if kind == "single":
+                # A failed single choice names the chosen option, which was wrong.
                 self.wrong.setdefault(seen.prompt, set()).update(named)
-                if kind == "multiple":
-                    self.right.setdefault(seen.prompt, set()).update(set(value) - named)
+            elif kind == "multiple" and named != set(value):
+                # Were a failed page to name only some picks, those would be wrong and the rest right.
+                self.wrong.setdefault(seen.prompt, set()).update(named)
+                self.right.setdefault(seen.prompt, set()).update(set(value) - named)
+            # (Every pick shown alike, as the page does: only "this combination failed", kept in `failed`.)
             for text, _, feedback in seen.items:
                 if feedback.lower().startswith("right"):
                     self.right.setdefault(seen.prompt, set()).add(text)
