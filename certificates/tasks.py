@@ -51,37 +51,26 @@ def certificate_files_sweep_task() -> None:
     certificate_files_sweep_orphans()
 
 
-@shared_task(
-    name="certificates.email",
-    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError, OSError),
-    retry_backoff=5,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=6,
-)
+# Every email task: passing mail or network errors are retried with backoff (the send itself is idempotent).
+EMAIL_RETRIES = {
+    "autoretry_for": (smtplib.SMTPException, ConnectionError, TimeoutError, OSError),
+    "retry_backoff": 5,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 6,
+}
+
+
+@shared_task(name="certificates.email", **EMAIL_RETRIES)
 def certificate_email_task(certificate_id: int) -> None:
     services.certificate_email_send(certificate_id=certificate_id)
 
 
-@shared_task(
-    name="certificates.version_notice_email",
-    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError, OSError),
-    retry_backoff=5,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=6,
-)
+@shared_task(name="certificates.version_notice_email", **EMAIL_RETRIES)
 def version_notice_email_task(notice_id: int) -> None:
     version_notices.version_notice_email_send(notice_id=notice_id)
 
 
-@shared_task(
-    name="certificates.revocation_email",
-    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError, OSError),
-    retry_backoff=5,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=6,
-)
+@shared_task(name="certificates.revocation_email", **EMAIL_RETRIES)
 def revocation_email_task(certificate_id: int) -> None:
     revocation.revocation_email_send(certificate_id=certificate_id)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from courses.loading import load_courses
+from courses.models import Course, Enrolment
 from quizzes.models import Attempt
 from tests.conftest import SAMPLE_CONTENT
 from tests.quizzes.view_helpers import enrol, open_attempt, take_url
@@ -37,3 +39,21 @@ def content(tmp_path) -> Path:
     root = tmp_path / "content"
     shutil.copytree(SAMPLE_CONTENT, root)
     return root
+
+
+@pytest.fixture(scope="module")
+def _real_course(django_db_setup, django_db_blocker):
+    """The real course, loaded once per module (the bots and pool checks take thousands of attempts at it)."""
+    with django_db_blocker.unblock():
+        load_courses()
+        course_id = Course.objects.get(slug="cse-awareness").pk
+    yield course_id
+    with django_db_blocker.unblock():
+        Enrolment.objects.filter(course_id=course_id).delete()
+        Course.objects.filter(pk=course_id).delete()
+
+
+@pytest.fixture
+def course(db, _real_course) -> Course:
+    """The real course (for the modules that ask for it by this name)."""
+    return Course.objects.get(pk=_real_course)

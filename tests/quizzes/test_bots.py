@@ -20,8 +20,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from courses import services as course_services
-from courses.loading import load_courses
-from courses.models import Course, Enrolment
+from courses.models import Enrolment
 from quizzes import services
 from quizzes.models import Attempt, Quiz
 from tests.elearning.factories import UserFactory
@@ -36,23 +35,6 @@ from tests.quizzes.bots import (
 
 BOTS = 1000
 MAX_SHARE = 0.01
-
-
-@pytest.fixture(scope="module")
-def _real_course(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        load_courses()
-        course_id = Course.objects.get(slug="cse-awareness").pk
-    yield course_id
-    with django_db_blocker.unblock():
-        Enrolment.objects.filter(course_id=course_id).delete()
-        Course.objects.filter(pk=course_id).delete()
-
-
-@pytest.fixture
-def course(db, _real_course, settings) -> Course:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return Course.objects.get(pk=_real_course)
 
 
 def _learners(pathways, count: int) -> list[Enrolment]:

@@ -12,8 +12,6 @@ import pytest
 from django.utils.html import escape
 
 from courses import services as course_services
-from courses.loading import load_courses
-from courses.models import Course, Enrolment
 from quizzes import selectors, services
 from quizzes.models import Choice, Quiz
 from tests.certificates.helpers import as_form_data, correct_answers
@@ -21,23 +19,6 @@ from tests.elearning.factories import UserFactory
 from tests.quizzes.bots import render_result
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def _real_course(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        load_courses()
-        course_id = Course.objects.get(slug="cse-awareness").pk
-    yield course_id
-    with django_db_blocker.unblock():
-        Enrolment.objects.filter(course_id=course_id).delete()
-        Course.objects.filter(pk=course_id).delete()
-
-
-@pytest.fixture
-def course(db, _real_course, settings) -> Course:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return Course.objects.get(pk=_real_course)
 
 
 def _learner(course, pathway, quiz):
