@@ -130,7 +130,10 @@ def invalidate_on_commit() -> None:
 
 def certificate_saved(sender, instance: Certificate, **kwargs) -> None:
     """post_save of a Certificate: a revocation must show on the list at once."""
-    if instance.status == Certificate.Status.REVOKED:
+    if (
+        instance.status == Certificate.Status.REVOKED
+        and IssuedCredential.objects.filter(certificate_id=instance.pk).exists()
+    ):
         invalidate_on_commit()
 
 
@@ -138,5 +141,6 @@ def holder_removed(user) -> int:
     """Account deletion (after certificates marked the holder removed): wipe the stored credentials, which
     name the holder; their bits are set from now on. Returns how many were wiped."""
     wiped = IssuedCredential.objects.filter(certificate__learner=user).update(document={}, jwt="")
-    invalidate_on_commit()
+    if wiped:
+        invalidate_on_commit()
     return wiped
