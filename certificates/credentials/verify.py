@@ -147,12 +147,15 @@ def _facts(credential: dict) -> dict:
     subject = credential.get("credentialSubject") or {}
     achievement = subject.get("achievement") or {}
     names = [i.get("identityHash") for i in subject.get("identifier", []) if i.get("identityType") == "name"]
+    until = _parse(credential.get("validUntil"))
     return {
         "holder": names[0] if names else "",
+        # validUntil is the midnight after the expiry date: people read "valid through" that date
+        "valid_through": timezone.localtime(until - dt.timedelta(seconds=1)).date() if until else None,
         "achievement": achievement.get("name", ""),
         "version": achievement.get("version", ""),
         "valid_from": _parse(credential.get("validFrom")),
-        "valid_until": _parse(credential.get("validUntil")),
+        "valid_until": until,
     }
 
 

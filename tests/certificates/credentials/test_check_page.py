@@ -10,6 +10,9 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from joserfc import jwt
 from joserfc.jwk import ECKey
 
@@ -172,3 +175,32 @@ def test_query_counts_are_pinned(client, credential, django_assert_num_queries):
     with django_assert_num_queries(1):
         response = post(client, credential=credential.jwt)
     assert "valid" in response.text
+
+
+@hypothesis_settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    text=st.one_of(
+        st.text(max_size=300),
+        st.from_regex(r"[A-Za-z0-9_-]{1,40}\.[A-Za-z0-9_-]{1,80}\.[A-Za-z0-9_-]{0,40}", fullmatch=True),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+            lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children),
+            max_leaves=12,
+        ).map(json.dumps),
+    )
+)
+def test_no_pasted_text_gives_a_server_error(client, db, settings, text):
+    settings.RATELIMIT_ENABLE = False
+    response = post(client, credential=text)
+    assert response.status_code in (200, 400, 404)
+
+
+def test_checks_are_rate_limited_per_address(client, db, settings):
+    settings.VERIFY_RATE_LIMIT = "3/m"
+    for _ in range(3):
+        assert post(client, credential="hello").status_code == 400
+    response = post(client, credential="hello")
+    assert response.status_code == 429
+    assert client.get(URL).status_code == 200  # reading the page is not counted

@@ -8,6 +8,7 @@ import json
 import os
 import smtplib
 import stat
+import threading
 
 import pytest
 from django.core.management import call_command
@@ -196,3 +197,36 @@ def test_the_issue_task_on_a_real_worker_issues_one_credential(
     assert verifier.unverified(record.jwt)[1]["jti"] == record.credential_id
     (message,) = sent_messages()
     assert attachments(message, "application/vc+jwt") == [record.jwt.encode()]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_issue_makes_one_credential(settings):
+    from django.db import connection
+
+    from tests.certificates.factories import CertificateFactory
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Needs PostgreSQL (set DATABASE_URL): SQLite ignores SELECT ... FOR UPDATE.")
+    settings.CERTIFICATE_RENDER_DELAY_SECONDS = 0.5  # the second run arrives while the first holds the lock
+    certificate = CertificateFactory()
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def issue() -> None:
+        try:
+            barrier.wait(timeout=10)
+            services.certificate_issue(certificate_id=certificate.pk)
+        except BaseException as exc:  # reported below, in the test's thread
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=issue) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert IssuedCredential.objects.filter(certificate=certificate).count() == 1
+    (message,) = sent_messages()
+    assert attachments(message, "application/vc+jwt") == [IssuedCredential.objects.get().jwt.encode()]
