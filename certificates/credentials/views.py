@@ -79,7 +79,8 @@ def download(request: HttpRequest, code: str, kind: str) -> HttpResponse:
 def check(request: HttpRequest) -> HttpResponse:
     if getattr(request, "limited", False):
         return _limited(request)
-    form = CredentialCheckForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = CredentialCheckForm(request.POST, request.FILES) if posted else CredentialCheckForm()
     verdict, status_code = None, 200
     if request.method == "POST":
         if form.is_valid():

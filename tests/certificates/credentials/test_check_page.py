@@ -204,3 +204,9 @@ def test_checks_are_rate_limited_per_address(client, db, settings):
     response = post(client, credential="hello")
     assert response.status_code == 429
     assert client.get(URL).status_code == 200  # reading the page is not counted
+
+
+def test_an_empty_post_gets_the_error_summary(client, db):
+    response = client.post(URL)
+    assert response.status_code == 400
+    assert "Paste a credential or choose a credential file" in response.text
