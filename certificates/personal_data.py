@@ -8,6 +8,13 @@ from . import selectors
 
 
 def personal_data_certificates(user) -> list[dict]:
+    from .credentials.models import IssuedCredential
+
+    credentials = dict(
+        IssuedCredential.objects.filter(certificate__learner=user).values_list(
+            "certificate_id", "credential_id"
+        )
+    )
     return [
         {
             "code": certificate.code,
@@ -22,6 +29,8 @@ def personal_data_certificates(user) -> list[dict]:
             "cpd_minutes_stated": certificate.cpd_minutes,
             "cpd_stated_as": "time spent" if certificate.cpd_is_time_spent else "declared CPD time",
             "time_spent_minutes": certificate.time_spent_minutes,
+            # The Open Badges credential issued with it (the file itself is on "Your certificates").
+            "open_badges_credential_id": credentials.get(certificate.pk),
         }
         for certificate in selectors.certificate_list_for_learner(learner=user)
     ]

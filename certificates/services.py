@@ -22,6 +22,7 @@ from courses.models import Enrolment
 from elearning.outbox import enqueue_or_leave_for_sweeper
 
 from . import repair, revocation, version_notices
+from .credentials.issue import credential_attachments, credential_ensure
 from .hooks import email_sections
 from .links import verification_url
 from .models import Certificate, Revocation
@@ -244,6 +245,7 @@ def certificate_issue(*, certificate_id: int) -> Certificate:
             certificate.pdf.name = repair.pdf_write(certificate, content)  # under its fixed name
             certificate.pdf_sha256 = hashlib.sha256(content).hexdigest()
             certificate.save(update_fields=["pdf", "pdf_sha256"])
+        credential_ensure(certificate)  # Open Badges 3.0 credential, once, in this locked transaction
     if repair.pdf_is_missing(certificate):  # recorded, but the file was lost since: render it again
         repair.certificate_pdf_repair(certificate_id=certificate.pk)
 
@@ -332,6 +334,8 @@ def _send_certificate_email(certificate: Certificate) -> None:
     message.attach_alternative(render_to_string("certificates/email/issued.html", context), "text/html")
     with certificate.pdf.open("rb") as handle:
         message.attach(f"certificate-{certificate.code}.pdf", handle.read(), "application/pdf")
+    for name, content, mime_type in credential_attachments(certificate):  # the .jwt and .json credential
+        message.attach(name, content, mime_type)
     message.send(fail_silently=False)
 
 

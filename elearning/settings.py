@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "courses",
     "quizzes",
     "certificates",
+    "certificates.credentials",
     "organisations",
 ]
 
@@ -300,3 +301,9 @@ EMAIL_VERIFICATION_DAYS = env_int("EMAIL_VERIFICATION_DAYS", 7)
 BENCH_HELLO_WORLD = env_bool("BENCH_HELLO_WORLD", False)
 CERTIFICATE_SWEEP_EVERY_SECONDS = env_int("CERTIFICATE_SWEEP_EVERY_SECONDS", 60)
 CERTIFICATE_RENDER_DELAY_SECONDS = float(os.environ.get("CERTIFICATE_RENDER_DELAY_SECONDS", "0") or 0)
+# Open Badges 3.0 credentials (certificates/credentials): signing keys (generated once into this folder,
+# rotated with `manage.py rotate_credential_key`), the issuer's name, and how long verifiers may cache the
+# revocation status list (seconds): a revocation is visible to every verifier within this time.
+CREDENTIAL_KEYS_DIR = Path(os.environ.get("CREDENTIAL_KEYS_DIR", VAR_DIR / "credential_keys"))
+CREDENTIAL_ISSUER_NAME = os.environ.get("CREDENTIAL_ISSUER_NAME", SITE_NAME)
+CREDENTIAL_STATUS_MAX_AGE = env_int("CREDENTIAL_STATUS_MAX_AGE", 300)

@@ -13,6 +13,8 @@ urlpatterns = [
     *auth_urlpatterns,
     path("courses/", include("courses.urls")),
     path("quizzes/", include("quizzes.urls")),
+    # Before certificates.urls: /verify/credential/ is not a certificate code.
+    path("", include("certificates.credentials.urls")),
     path("", include("certificates.urls")),
     path("organisations/", include("organisations.urls")),
     path("admin/", admin.site.urls),

@@ -53,6 +53,7 @@ def _media_and_mail(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = tmp_path / "mail"
+    settings.CREDENTIAL_KEYS_DIR = tmp_path / "credential_keys"  # each test its own issuer keys
 
 
 @pytest.fixture(autouse=True)

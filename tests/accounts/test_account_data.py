@@ -10,6 +10,7 @@ from django.urls import reverse
 from accounts.models import User
 from certificates import api as certificates_api
 from certificates import services as certificate_services
+from certificates.credentials.models import IssuedCredential
 from certificates.models import Certificate
 from courses import services as course_services
 from courses.models import Enrolment
@@ -117,6 +118,9 @@ def test_download_my_data_has_everything_about_me_and_nothing_about_others(
             "cpd_minutes_stated": trained.certificate.cpd_minutes,
             "cpd_stated_as": "time spent" if trained.certificate.cpd_is_time_spent else "declared CPD time",
             "time_spent_minutes": trained.certificate.time_spent_minutes,
+            "open_badges_credential_id": IssuedCredential.objects.get(
+                certificate=trained.certificate
+            ).credential_id,
         }
     ]
     assert data["courses"][0]["declared_cpd_minutes"] == trained.enrolment.course.cpd_minutes

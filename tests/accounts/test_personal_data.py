@@ -16,7 +16,11 @@ def test_each_app_registers_its_own_section_in_installed_apps_order():
 
 
 def test_deletion_steps_run_in_their_explicit_order():
-    assert personal_data.deletion_steps() == ["certificates.holder_removed", "organisations.forget"]
+    assert personal_data.deletion_steps() == [
+        "certificates.holder_removed",
+        "credentials.holder_removed",
+        "organisations.forget",
+    ]
 
 
 def test_a_new_apps_section_check_and_step_need_no_change_to_accounts(monkeypatch):

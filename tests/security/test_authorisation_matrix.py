@@ -177,6 +177,21 @@ def rows(w) -> dict[str, tuple[str, str, dict, tuple]]:
             {},
             (200, 200, 200, 200),
         ),
+        "credentials:did": ("get", reverse("credentials:did"), {}, (200, 200, 200, 200)),
+        "credentials:jwks": ("get", reverse("credentials:jwks"), {}, (200, 200, 200, 200)),
+        "credentials:status_list": (
+            "get",
+            reverse("credentials:status_list", args=[1]),
+            {},
+            (200, 200, 200, 200),
+        ),
+        "credentials:check": ("get", reverse("credentials:check"), {}, (200, 200, 200, 200)),
+        "credentials:download": (
+            "get",
+            reverse("credentials:download", args=[code, "jwt"]),
+            {},
+            (LOGIN, 200, 404, 404),
+        ),
         # A manager of one organisation goes straight to its dashboard.
         "organisations:list": ("get", reverse("organisations:list"), {}, (LOGIN, 302, 200, 200)),
         "organisations:join": (

@@ -1,0 +1,83 @@
+"""Issuing the credential of a certificate: once, under the certificate's row lock, inside the issue task's
+transaction (certificates.services.certificate_issue), so it follows the same outbox rules as the PDF: a
+retried, repeated or concurrent run finds it recorded and does nothing; a run that fails rolls it back."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from certificates.models import Certificate
+
+from .document import build_credential
+from .keys import signing_key
+from .models import IssuedCredential
+from .signing import sign_credential
+from .status import allocate, status_entry
+
+ISSUABLE = (Certificate.Status.PENDING, Certificate.Status.FAILED, Certificate.Status.ISSUED)
+
+
+def credential_ensure(certificate: Certificate) -> IssuedCredential | None:
+    """The certificate's credential, created (and signed) the first time. None for a certificate that must not
+    have one (revoked, or its holder removed). Locks the certificate row for the rest of the transaction."""
+    with transaction.atomic():
+        locked = (
+            Certificate.objects.select_for_update(of=("self",))
+            .select_related("learner", "course", "pathway")
+            .get(pk=certificate.pk)
+        )
+        existing = IssuedCredential.objects.filter(certificate=locked).first()
+        if existing is not None:
+            return existing
+        if locked.status not in ISSUABLE or locked.holder_removed_at is not None:
+            return None
+        key = signing_key()
+        taken: set[int] = set()
+        for _attempt in range(20):
+            number, index = allocate(taken=taken)
+            credential_id = f"urn:uuid:{uuid.uuid4()}"
+            document = build_credential(
+                locked,
+                credential_id=credential_id,
+                status_entry=status_entry(number=number, index=index),
+                valid_from=timezone.now(),
+            )
+            try:
+                with transaction.atomic():
+                    return IssuedCredential.objects.create(
+                        certificate=locked,
+                        credential_id=credential_id,
+                        status_list=number,
+                        status_index=index,
+                        key_id=key.kid,
+                        document=document,
+                        jwt=sign_credential(document, key),
+                    )
+            except IntegrityError:
+                taken.add(index)  # another credential took that bit meanwhile: draw again
+        raise RuntimeError("No free place on the status list after 20 draws.")
+
+
+def credential_files(credential: IssuedCredential, code: str) -> list[tuple[str, bytes, str]]:
+    """(file name, content, MIME type): the signed .jwt (for a wallet or verifier) and the readable .json."""
+    if not credential.jwt:
+        return []
+    return [
+        (f"certificate-{code}.jwt", credential.jwt.encode("ascii"), "application/vc+jwt"),
+        (f"certificate-{code}.json", pretty_json(credential.document).encode("utf-8"), "application/json"),
+    ]
+
+
+def pretty_json(document: dict) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def credential_attachments(certificate: Certificate) -> list[tuple[str, bytes, str]]:
+    """For the certificate email (certificates.services): the credential files, issuing it if it is missing
+    (a certificate issued before credentials existed)."""
+    credential = credential_ensure(certificate)
+    return credential_files(credential, certificate.code) if credential else []

@@ -1,0 +1,146 @@
+"""The Bitstring Status List (W3C): one bit per credential, set when its certificate is revoked or its holder
+deleted their account; published as a signed credential at /credentials/status/<n>.
+
+The list is built from the database, signed, and kept in the cache for a short while (dropped at once when a
+certificate is revoked or a holder removed); HTTP caches may keep it for the rest of
+CREDENTIAL_STATUS_MAX_AGE.
+So a revocation reaches every verifier within CREDENTIAL_STATUS_MAX_AGE seconds (300 by default)."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import secrets
+from functools import partial
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+
+from certificates.models import Certificate
+
+from .models import IssuedCredential
+
+LIST_BITS = 131072  # 16 KB, the smallest list the spec allows (herd privacy); indices are drawn at random
+FILL_LIMIT = LIST_BITS // 2  # past half full, new credentials go on the next list
+CACHE_KEY = "credentials:status-list:{number}"
+
+
+def status_list_url(number: int) -> str:
+    return settings.SITE_URL + reverse("credentials:status_list", kwargs={"number": number})
+
+
+def status_entry(*, number: int, index: int) -> dict:
+    url = status_list_url(number)
+    return {
+        "id": f"{url}#{index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": str(index),
+        "statusListCredential": url,
+    }
+
+
+def allocate(*, taken: set[int] | None = None) -> tuple[int, int]:
+    """A free (list, index) at random on the newest list that is not too full. The unique constraint is the
+    real guard against two concurrent picks of the same bit; the caller retries on IntegrityError."""
+    number = (
+        IssuedCredential.objects.order_by("-status_list").values_list("status_list", flat=True).first() or 1
+    )
+    if IssuedCredential.objects.filter(status_list=number).count() >= FILL_LIMIT:
+        number += 1
+    used = set(IssuedCredential.objects.filter(status_list=number).values_list("status_index", flat=True))
+    used |= taken or set()
+    while True:
+        index = secrets.randbelow(LIST_BITS)
+        if index not in used:
+            return number, index
+
+
+def revoked_indices(number: int) -> list[int]:
+    withdrawn = Q(certificate__status=Certificate.Status.REVOKED) | Q(
+        certificate__holder_removed_at__isnull=False
+    )
+    return list(
+        IssuedCredential.objects.filter(withdrawn, status_list=number).values_list("status_index", flat=True)
+    )
+
+
+def encode_bits(indices: list[int], *, size: int = LIST_BITS) -> str:
+    """GZIP the bitstring (index 0 is the left-most bit of the first byte) and encode it base64url without
+    padding, with the multibase prefix "u", as the spec's encodedList."""
+    bits = bytearray(size // 8)
+    for index in indices:
+        bits[index // 8] |= 0x80 >> (index % 8)
+    compressed = gzip.compress(bytes(bits), mtime=0)
+    return "u" + base64.urlsafe_b64encode(compressed).rstrip(b"=").decode("ascii")
+
+
+def decode_bits(encoded: str) -> bytes:
+    text = encoded[1:] if encoded.startswith("u") else encoded
+    return gzip.decompress(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+
+
+def bit_is_set(bitstring: bytes, index: int) -> bool:
+    return bool(bitstring[index // 8] & (0x80 >> (index % 8)))
+
+
+def server_cache_seconds() -> int:
+    return max(1, min(60, settings.CREDENTIAL_STATUS_MAX_AGE // 5))
+
+
+def http_cache_seconds() -> int:
+    """What HTTP caches may add on top of our own cached copy, so the two never exceed the stated time."""
+    return max(0, settings.CREDENTIAL_STATUS_MAX_AGE - server_cache_seconds())
+
+
+def status_list_jwt(number: int) -> str:
+    key = CACHE_KEY.format(number=number)
+    token = cache.get(key)
+    if token is None:
+        from .signing import sign_status_list
+
+        url = status_list_url(number)
+        token = sign_status_list(
+            url=url,
+            encoded_list=encode_bits(revoked_indices(number)),
+            ttl_seconds=settings.CREDENTIAL_STATUS_MAX_AGE,
+        )
+        cache.set(key, token, timeout=server_cache_seconds())
+    return token
+
+
+def status_list_numbers() -> list[int]:
+    numbers = (
+        IssuedCredential.objects.values_list("status_list", flat=True).distinct().order_by("status_list")
+    )
+    return list(numbers) or [1]
+
+
+def invalidate(numbers: list[int] | None = None) -> None:
+    for number in numbers or status_list_numbers():
+        cache.delete(CACHE_KEY.format(number=number))
+
+
+def invalidate_on_commit() -> None:
+    transaction.on_commit(partial(invalidate, None))
+
+
+def certificate_saved(sender, instance: Certificate, **kwargs) -> None:
+    """post_save of a Certificate: a revocation must show on the list at once."""
+    if (
+        instance.status == Certificate.Status.REVOKED
+        and IssuedCredential.objects.filter(certificate_id=instance.pk).exists()
+    ):
+        invalidate_on_commit()
+
+
+def holder_removed(user) -> int:
+    """Account deletion (after certificates marked the holder removed): wipe the stored credentials, which
+    name the holder; their bits are set from now on. Returns how many were wiped."""
+    wiped = IssuedCredential.objects.filter(certificate__learner=user).update(document={}, jwt="")
+    if wiped:
+        invalidate_on_commit()
+    return wiped

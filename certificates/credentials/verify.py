@@ -1,0 +1,181 @@
+"""The verdict for a credential someone pastes or uploads: valid, expired, revoked, not ours or tampered.
+
+A JWT (or a VC 2.0 EnvelopedVerifiableCredential holding one) is checked by its signature against our
+published keys; a plain JSON credential (the readable .json download) is compared with what we signed. Either
+way the status (revoked, holder removed) and the dates come from our records and the signed credential."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from joserfc import jwt
+from joserfc.errors import JoseError
+
+from certificates.models import Certificate
+
+from .keys import ALGORITHM, issuer_did, verification_key_set
+from .models import IssuedCredential
+
+COMPACT_JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
+ENVELOPE_PREFIX = "data:application/vc+jwt,"
+MAX_CHARACTERS = 100_000
+
+
+class NotACredential(ValueError):
+    """The text is not a credential at all (bad input, not a verdict)."""
+
+
+@dataclass
+class Verdict:
+    state: str  # "valid", "expired", "revoked", "not-ours" or "tampered"
+    reason: str = ""
+    facts: dict = field(default_factory=dict)  # what the signed credential says, for valid/expired/revoked
+
+
+def _b64_json(part: str) -> dict:
+    try:
+        value = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise NotACredential("not a JWT") from exc
+    if not isinstance(value, dict):
+        raise NotACredential("not a JWT")
+    return value
+
+
+def _issuer_id(credential: dict) -> str:
+    issuer = credential.get("issuer")
+    if isinstance(issuer, dict):
+        issuer = issuer.get("id")
+    return issuer if isinstance(issuer, str) else ""
+
+
+def _is_open_badge(credential: dict) -> bool:
+    types = credential.get("type")
+    types = [types] if isinstance(types, str) else types if isinstance(types, list) else []
+    return "VerifiableCredential" in types and bool(
+        {"OpenBadgeCredential", "AchievementCredential"} & set(types)
+    )
+
+
+def verify_text(text: str, *, now: dt.datetime | None = None) -> Verdict:
+    text = (text or "").strip()
+    if not text:
+        raise NotACredential("empty")
+    if len(text) > MAX_CHARACTERS:
+        raise NotACredential("too long")
+    if COMPACT_JWS.match(text):
+        return _verify_jwt(text, now=now)
+    if text.startswith("{"):
+        try:
+            credential = json.loads(text)
+        except ValueError as exc:
+            raise NotACredential("not JSON") from exc
+        if not isinstance(credential, dict):
+            raise NotACredential("not a credential")
+        envelope = credential.get("id")
+        if isinstance(envelope, str) and envelope.startswith(ENVELOPE_PREFIX):
+            inner = envelope[len(ENVELOPE_PREFIX) :].strip()
+            if COMPACT_JWS.match(inner):
+                return _verify_jwt(inner, now=now)
+            raise NotACredential("not a JWT")
+        return _verify_json(credential, now=now)
+    raise NotACredential("neither a JWT nor JSON")
+
+
+def _verify_jwt(token: str, *, now: dt.datetime | None) -> Verdict:
+    header_part, payload_part, _signature = token.split(".")
+    header, claims = _b64_json(header_part), _b64_json(payload_part)
+    credential = claims.get("vc")
+    if not isinstance(credential, dict) or not _is_open_badge(credential):
+        raise NotACredential("no Open Badges credential inside")
+    if claims.get("iss") != issuer_did() and _issuer_id(credential) != issuer_did():
+        return Verdict("not-ours", "It was issued by someone else, so we cannot say whether it is genuine.")
+    kid = header.get("kid")
+    if header.get("alg") != ALGORITHM or not isinstance(kid, str) or not kid.startswith(issuer_did() + "#"):
+        return Verdict("tampered", "It names us as the issuer, but it was not signed with one of our keys.")
+    try:
+        verified = jwt.decode(token, verification_key_set(), algorithms=[ALGORITHM])
+    except (JoseError, ValueError, KeyError, TypeError):
+        return Verdict(
+            "tampered", "It names us as the issuer, but its signature does not match its contents."
+        )
+    signed = verified.claims.get("vc")
+    if (
+        not isinstance(signed, dict)
+        or claims.get("iss") != issuer_did()
+        or _issuer_id(signed) != issuer_did()
+    ):
+        return Verdict("tampered", "Its contents do not match what we signed.")
+    record = (
+        IssuedCredential.objects.select_related("certificate").filter(credential_id=signed.get("id")).first()
+    )
+    if record is None:
+        return Verdict("tampered", "It is signed with our key, but we have no record of issuing it.")
+    return _status(record, signed, now=now)
+
+
+def _canonical(value: dict) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _verify_json(credential: dict, *, now: dt.datetime | None) -> Verdict:
+    if not _is_open_badge(credential):
+        raise NotACredential("not an Open Badges credential")
+    if _issuer_id(credential) != issuer_did():
+        return Verdict("not-ours", "It was issued by someone else, so we cannot say whether it is genuine.")
+    credential_id = credential.get("id")
+    record = (
+        IssuedCredential.objects.select_related("certificate").filter(credential_id=credential_id).first()
+        if isinstance(credential_id, str)
+        else None
+    )
+    if record is None:
+        return Verdict("tampered", "It names us as the issuer, but we never issued a credential with its id.")
+    if not record.document:  # the holder deleted their account: nothing left to compare with
+        return _status(record, {}, now=now)
+    if _canonical(record.document) != _canonical(credential):
+        return Verdict("tampered", "It has been changed since we issued it.")
+    return _status(record, record.document, now=now)
+
+
+def _facts(credential: dict) -> dict:
+    subject = credential.get("credentialSubject") or {}
+    achievement = subject.get("achievement") or {}
+    names = [i.get("identityHash") for i in subject.get("identifier", []) if i.get("identityType") == "name"]
+    until = _parse(credential.get("validUntil"))
+    return {
+        "holder": names[0] if names else "",
+        # validUntil is the midnight after the expiry date: people read "valid through" that date
+        "valid_through": timezone.localtime(until - dt.timedelta(seconds=1)).date() if until else None,
+        "achievement": achievement.get("name", ""),
+        "version": achievement.get("version", ""),
+        "valid_from": _parse(credential.get("validFrom")),
+        "valid_until": until,
+    }
+
+
+def _parse(value) -> dt.datetime | None:
+    try:
+        return dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+    except (TypeError, ValueError):
+        return None
+
+
+def _status(record: IssuedCredential, credential: dict, *, now: dt.datetime | None) -> Verdict:
+    certificate = record.certificate
+    facts = _facts(credential) if credential else {}
+    if certificate.status == Certificate.Status.REVOKED:
+        return Verdict("revoked", "We have revoked the certificate it stands for.", facts)
+    if certificate.holder_removed_at is not None:
+        return Verdict("revoked", "The holder has deleted their account, so it no longer stands.", {})
+    until = facts.get("valid_until")
+    if until is None or (now or timezone.now()) >= until:
+        return Verdict(
+            "expired", "It was genuine, but its validity has ended: the holder needs to renew.", facts
+        )
+    return Verdict("valid", "It is genuine, we issued it, and it has not been revoked or expired.", facts)
