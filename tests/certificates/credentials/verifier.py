@@ -18,7 +18,12 @@ from jsonschema import Draft201909Validator
 from jwcrypto import jwk as jwcrypto_jwk
 from jwcrypto import jws as jwcrypto_jws
 
-SCHEMA = json.loads((Path(__file__).parent / "ob_v3p0_achievementcredential_schema.json").read_text())
+# 1EdTech's own schema file is reference data, kept beside the guide in the project's shared/ folder (not in
+# this repository): shared/schemas/ob_v3p0_achievementcredential_schema.json, its source and licence beside it.
+SCHEMA_PATH = Path(__file__).resolve().parents[4] / "shared" / "schemas" / "ob_v3p0_achievementcredential_schema.json"
+if not SCHEMA_PATH.is_file():  # pragma: no cover - a set-up error, said plainly rather than as a skip
+    raise RuntimeError(f"The 1EdTech Open Badges 3.0 schema is missing: {SCHEMA_PATH}")
+SCHEMA = json.loads(SCHEMA_PATH.read_text())
 
 
 def fetch(url: str) -> tuple[bytes, dict]:
