@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "quizzes",
     "certificates",
     "organisations",
+    "lti_tool",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +71,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Sessions that began with an LMS launch may be framed by that LMS (integrations/framing.py); it sits
+    # outside SessionMiddleware so it sees the cookies set inside.
+    "integrations.framing.FramedSessionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -300,3 +305,11 @@ EMAIL_VERIFICATION_DAYS = env_int("EMAIL_VERIFICATION_DAYS", 7)
 BENCH_HELLO_WORLD = env_bool("BENCH_HELLO_WORLD", False)
 CERTIFICATE_SWEEP_EVERY_SECONDS = env_int("CERTIFICATE_SWEEP_EVERY_SECONDS", 60)
 CERTIFICATE_RENDER_DELAY_SECONDS = float(os.environ.get("CERTIFICATE_RENDER_DELAY_SECONDS", "0") or 0)
+# LMS integrations (integrations/): grade posts to LTI platforms go through an outbox like certificates.
+GRADE_POST_SWEEP_AFTER_MINUTES = env_int("GRADE_POST_SWEEP_AFTER_MINUTES", 5)
+GRADE_POST_SWEEP_EVERY_SECONDS = env_int("GRADE_POST_SWEEP_EVERY_SECONDS", 60)
+# A grade post that failed on a passing error (platform down) is queued again at most this many times.
+GRADE_POST_FAILED_REQUEUES = env_int("GRADE_POST_FAILED_REQUEUES", 5)
+# SCORM launch tokens: how long the link the package opens works (seconds), and the status token.
+SCORM_LAUNCH_TOKEN_SECONDS = env_int("SCORM_LAUNCH_TOKEN_SECONDS", 120)
+SCORM_STATUS_TOKEN_HOURS = env_int("SCORM_STATUS_TOKEN_HOURS", 12)
