@@ -10,8 +10,10 @@ from decimal import Decimal
 from functools import partial
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from courses.models import Enrolment, Unit, UnitProgress
@@ -27,6 +29,21 @@ TASK = "integrations.tasks.grade_post_send_task"
 # LTI AGS 2.0 values (https://www.imsglobal.org/spec/lti-ags/v2p0/#score-publish-service)
 IN_PROGRESS, COMPLETED = "InProgress", "Completed"
 PENDING, FULLY_GRADED = "Pending", "FullyGraded"
+
+
+def _hint_key(user_id: int) -> str:
+    return f"integrations:has-line-items:{user_id}"
+
+
+def line_items_hint_set(*, user_id: int) -> None:
+    """Launches remember in the cache that this learner has line items, so completing a unit costs the
+    learners who never came from an LMS no query at all. A lost hint delays a post, never loses it: the
+    sweeper's `grade_posts_reconcile` makes any post a completion should have made."""
+    cache.set(_hint_key(user_id), True, timeout=None)
+
+
+def completion_may_post(*, user_id: int) -> bool:
+    return bool(cache.get(_hint_key(user_id)))
 
 
 def _links(enrolment: Enrolment) -> list[LineItemLink]:
@@ -76,6 +93,50 @@ def grade_posts_for_completion(*, enrolment: Enrolment) -> list[GradePost]:
         _post_create(link=link, key=f"course:{enrolment.pk}", values=values) for link in _links(enrolment)
     ]
     return [post for post in made if post is not None]
+
+
+def _has_link(user_field: str, course_field: str) -> Exists:
+    return Exists(LineItemLink.objects.filter(user_id=OuterRef(user_field), course_id=OuterRef(course_field)))
+
+
+def grade_posts_reconcile(*, since: dt.datetime | None = None) -> int:
+    """Make the posts that completions since `since` (default: a day ago) should have made and did not (the
+    cache hint was lost, or the learner first launched from the LMS after completing units). Idempotent."""
+    since = since or timezone.now() - dt.timedelta(hours=24)
+    made = 0
+    progress = (
+        UnitProgress.objects.filter(completed_at__gte=since)
+        .filter(_has_link("enrolment__learner_id", "enrolment__course_id"))
+        .exclude(
+            Exists(
+                GradePost.objects.filter(
+                    link__user_id=OuterRef("enrolment__learner_id"),
+                    key=Concat(Value("unit:"), Cast(OuterRef("pk"), CharField())),
+                )
+            )
+        )
+        .select_related("enrolment", "unit")
+    )
+    for row in progress[:500]:
+        line_items_hint_set(user_id=row.enrolment.learner_id)
+        with transaction.atomic():
+            made += len(grade_posts_for_unit(progress=row))
+    enrolments = (
+        Enrolment.objects.filter(completed_at__gte=since)
+        .filter(_has_link("learner_id", "course_id"))
+        .exclude(
+            Exists(
+                GradePost.objects.filter(
+                    link__user_id=OuterRef("learner_id"),
+                    key=Concat(Value("course:"), Cast(OuterRef("pk"), CharField())),
+                )
+            )
+        )
+    )
+    for enrolment in enrolments[:500]:
+        with transaction.atomic():
+            made += len(grade_posts_for_completion(enrolment=enrolment))
+    return made
 
 
 def grade_post_enqueue(*, post_id: int) -> bool:

@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import logging
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
@@ -24,6 +25,7 @@ from courses import services as course_services
 from courses.models import Course, Pathway
 from organisations.services.members import membership_add
 
+from . import grades
 from .ags import SCORE_SCOPE
 from .models import DeploymentBinding, LineItemLink, LtiIdentity, UsedNonce
 
@@ -216,6 +218,7 @@ def launch_sign_in(*, launch: LtiLaunch) -> LaunchResult:
                 lineitem_url=str(ags["lineitem"])[:1000],
                 defaults={"user": user, "course": course, "scopes": list(ags.get("scope") or [])},
             )
+            transaction.on_commit(partial(grades.line_items_hint_set, user_id=user.pk))
     return LaunchResult(
         user=user,
         course=course,

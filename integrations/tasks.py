@@ -32,6 +32,7 @@ def grade_post_send_task(post_id: int) -> None:
 
 @shared_task(name="integrations.sweep")
 def integrations_sweep_task() -> None:
+    grades.grade_posts_reconcile()
     grades.grade_posts_sweep()
     from .lti_launch import used_nonces_prune
 

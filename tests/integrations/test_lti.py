@@ -232,3 +232,34 @@ def test_grade_posts_wait_while_the_platform_is_down_and_arrive_once(
     time.sleep(2)
     assert len(registered.scores) == 1
     assert GradePost.objects.get().attempts >= 2
+
+
+def test_learners_who_never_came_from_an_lms_cost_no_query(user, sample_course, django_assert_num_queries):
+    from courses import services as course_services
+    from integrations import receivers  # noqa: F401  (connected)
+
+    enrolment = course_services.enrolment_create(learner=user, pathway=sample_course.pathways.first())
+    progress = enrolment.unit_progress.model(enrolment=enrolment, unit=sample_course.units.first())
+    with django_assert_num_queries(0):
+        receivers._unit_completed(sender=None, instance=progress, created=True)
+        receivers._enrolment_completed(sender=None, enrolment=enrolment)
+
+
+@pytest.mark.worker
+def test_a_lost_cache_hint_delays_the_post_but_the_sweeper_makes_it(
+    live_server, registered, celery_worker, sample_course
+):
+    from django.core.cache import cache
+
+    from integrations import grades
+
+    assert launch(requests.Session(), registered, user="lms-99").status_code == 302
+    cache.clear()  # the hint is gone (a Redis restart)
+    enrolment = Enrolment.objects.get(learner__lti_identities__sub="lms-99")
+    quiz_unit = Unit.objects.filter(course=sample_course, completed_by_quiz=True).first()
+    pass_quiz(enrolment=enrolment, unit=quiz_unit)
+    assert GradePost.objects.count() == 0
+    assert grades.grade_posts_reconcile() == 1
+    assert grades.grade_posts_reconcile() == 0  # once only
+    wait_for(lambda: len(registered.scores) == 1, timeout=30, what="the reconciled score")
+    assert registered.scores[0]["activityProgress"] == "InProgress"

@@ -186,3 +186,32 @@ def test_status_follows_the_course(client, dispatch):
     complete_enrolment(Enrolment.objects.get(learner__scorm_learners__lms_learner_id="S-5"))
     status = client.get(links["status_url"]).json()
     assert (status["lesson_status"], status["score_raw"]) == ("passed", 100)
+
+
+def test_query_counts_are_pinned(
+    client, manager, organisation, sample_course, django_assert_num_queries, django_assert_max_num_queries
+):
+    for n in range(3):  # several packages: the list must not query per row
+        scorm.dispatch_create(
+            organisation=organisation,
+            course=sample_course,
+            pathway=sample_course.pathways.first() if n else None,
+            lms_origin="",
+            by=manager,
+        )
+    client.force_login(manager)
+    url = reverse("integrations:scorm_packages", args=[organisation.pk])
+    client.get(url)
+    # session (when the cache misses it), user, the organisation check, the form's two choice lists, the list
+    with django_assert_max_num_queries(6):
+        assert client.get(url).status_code == 200
+    dispatch = ScormDispatch.objects.filter(pathway__isnull=False).first()
+    session_url = reverse("integrations:scorm_session")
+    links = client.post(session_url, {"key": dispatch.key, "learner_id": "Q-1"}).json()
+    client.get(links["launch_url"])
+    # package, learner, open enrolment, unit count, units done ("has a quiz" only once complete); the
+    # package calls it without cookies
+    from django.test import Client
+
+    with django_assert_num_queries(5):
+        assert Client().get(links["status_url"]).json()["lesson_status"] == "incomplete"

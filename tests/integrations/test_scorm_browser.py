@@ -95,7 +95,8 @@ def test_a_blocked_pop_up_gives_a_clear_button(page, lms_factory):
     # The first window.open (no click) is blocked, as a browser's pop-up blocker does; a click is allowed.
     page.add_init_script(
         "(() => { const open = window.open; let calls = 0;"
-        " window.open = function () { calls += 1; return calls === 1 ? null : open.apply(window, arguments); }; })()"
+        " window.open = function () { calls += 1;"
+        " return calls === 1 ? null : open.apply(window, arguments); }; })()"
     )
     _lms_page(page, lms, learner="S-201")
     frame = page.frame_locator("#sco")
