@@ -313,3 +313,5 @@ GRADE_POST_FAILED_REQUEUES = env_int("GRADE_POST_FAILED_REQUEUES", 5)
 # SCORM launch tokens: how long the link the package opens works (seconds), and the status token.
 SCORM_LAUNCH_TOKEN_SECONDS = env_int("SCORM_LAUNCH_TOKEN_SECONDS", 120)
 SCORM_STATUS_TOKEN_HOURS = env_int("SCORM_STATUS_TOKEN_HOURS", 12)
+# SCORM package sessions (launch links asked for) per client address.
+SCORM_SESSION_RATE = os.environ.get("SCORM_SESSION_RATE", "60/m")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
 
 from organisations import selectors as organisation_selectors
 from organisations.models import Organisation
@@ -92,9 +94,17 @@ def _cors(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _session_rate(group, request) -> str:
+    return settings.SCORM_SESSION_RATE
+
+
 @csrf_exempt
 @require_POST
+@ratelimit(key="ip", rate=_session_rate, block=False)
 def session(request: HttpRequest) -> HttpResponse:
+    if getattr(request, "limited", False):
+        limited = {"error": "Too many course launches from here. Wait a minute."}
+        return _cors(JsonResponse(limited, status=429))
     try:
         links = scorm.session_start(
             key=request.POST.get("key", ""),
