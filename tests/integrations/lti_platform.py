@@ -116,6 +116,7 @@ class LtiPlatform:
         self.launch_overrides: dict[str, t.Any] = {}
         self.id_token_seconds = 300
         self.custom: dict[str, str] = {}
+        self.refuse_scores = False  # answer 400 to scores, as a platform that will never take them
         self._server: _Server | None = None
         self.port = 0
         self.start()
@@ -178,6 +179,8 @@ class LtiPlatform:
             elif path == "/token":
                 config = _Config(registration=self.registration())
                 status, headers, body = _json(config.get_access_token(request.form_data))
+            elif self.refuse_scores and path.endswith("/scores"):
+                status, headers, body = "400 Bad Request", [("Content-Type", "application/json")], b"{}"
             elif match := re.fullmatch(r"/lineitems/([\w-]+)/scores", path):
                 config = _Config(registration=self.registration())
                 response = _Scores(self, request, config, match[1]).handle_update_score(match[1])

@@ -263,3 +263,22 @@ def test_a_lost_cache_hint_delays_the_post_but_the_sweeper_makes_it(
     assert grades.grade_posts_reconcile() == 0  # once only
     wait_for(lambda: len(registered.scores) == 1, timeout=30, what="the reconciled score")
     assert registered.scores[0]["activityProgress"] == "InProgress"
+
+
+def test_a_score_the_platform_refuses_for_good_is_marked_failed_and_not_swept(
+    live_server, registered, sample_course
+):
+    import datetime as dt
+
+    from integrations import grades
+
+    assert launch(requests.Session(), registered, user="lms-66").status_code == 302
+    enrolment = Enrolment.objects.get(learner__lti_identities__sub="lms-66")
+    pass_quiz(
+        enrolment=enrolment, unit=Unit.objects.filter(course=sample_course, completed_by_quiz=True).first()
+    )
+    registered.refuse_scores = True
+    post = grades.grade_post_send(post_id=GradePost.objects.get().pk)
+    assert post.status == GradePost.Status.FAILED and post.last_error.startswith("refused: 400")
+    assert grades.grade_posts_sweep(older_than=dt.timedelta(0)) == []
+    assert registered.scores == []
