@@ -148,6 +148,9 @@ def test_session_then_launch_signs_the_lms_learner_in_once(client, dispatch, org
     assert Membership.objects.filter(organisation=organisation, user=learner.user).exists()
     status = client.get(status_url).json()
     assert status["lesson_status"] == "incomplete" and status["score_raw"] == 0
+    from accounts.personal_data import personal_data_for
+
+    assert personal_data_for(user=learner.user)["lms_links"]["scorm"][0]["user_id_in_lms"] == "S-100"
     # the same link again is refused; a new session for the same LMS learner reaches the same account
     client.logout()
     assert client.get(launch_url).status_code == 400
