@@ -143,15 +143,18 @@ def grade_post_enqueue(*, post_id: int) -> bool:
     return enqueue_or_leave_for_sweeper(model=GradePost, pk=post_id, task=TASK)
 
 
-def grade_post_send(*, post_id: int) -> GradePost:
+def grade_post_send(*, post_id: int) -> GradePost | None:
     """Send one pending post (idempotent: a sent one is left alone; the row is locked while sending, so two
     workers never send it at once). Raises `ags.PlatformUnavailable` for the task to retry."""
     with transaction.atomic():
         post = (
             GradePost.objects.select_for_update()
             .select_related("link__identity__deployment__registration")
-            .get(pk=post_id)
+            .filter(pk=post_id)
+            .first()
         )
+        if post is None:  # deleted with its learner since it was queued
+            return None
         if post.status == GradePost.Status.SENT:
             return post
         post.attempts += 1

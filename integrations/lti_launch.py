@@ -196,29 +196,32 @@ def launch_sign_in(*, launch: LtiLaunch) -> LaunchResult:
     deployment = launch.deployment
     binding = _binding(deployment)
     custom = body.get(CUSTOM) or {}
-    with transaction.atomic():
-        course, pathway = _course_and_pathway(binding, custom if isinstance(custom, dict) else {})
-        identity, user = _learner(deployment, body)
-        if not user.is_active:
-            raise LaunchRefused("This account is switched off. Ask your organisation's manager.", status=403)
-        membership_add(organisation=binding.organisation, user=user)
-        enrolled = False
-        if pathway is not None:
-            course_services.enrolment_create(learner=user, pathway=pathway)
-            enrolled = True
-        ags = body.get(AGS) or {}
-        if (
-            course is not None
-            and isinstance(ags, dict)
-            and ags.get("lineitem")
-            and SCORE_SCOPE in (ags.get("scope") or [])
-        ):
-            LineItemLink.objects.update_or_create(
-                identity=identity,
-                lineitem_url=str(ags["lineitem"])[:1000],
-                defaults={"user": user, "course": course, "scopes": list(ags.get("scope") or [])},
-            )
-            transaction.on_commit(partial(grades.line_items_hint_set, user_id=user.pk))
+    try:
+        with transaction.atomic():
+            course, pathway = _course_and_pathway(binding, custom if isinstance(custom, dict) else {})
+            identity, user = _learner(deployment, body)
+            if not user.is_active:
+                raise LaunchRefused("This account is switched off. Ask your organisation's manager.", 403)
+            membership_add(organisation=binding.organisation, user=user)
+            enrolled = False
+            if pathway is not None:
+                course_services.enrolment_create(learner=user, pathway=pathway)
+                enrolled = True
+            ags = body.get(AGS) or {}
+            if (
+                course is not None
+                and isinstance(ags, dict)
+                and str(ags.get("lineitem") or "").startswith(("https://", "http://"))
+                and SCORE_SCOPE in (ags.get("scope") or [])
+            ):
+                LineItemLink.objects.update_or_create(
+                    identity=identity,
+                    lineitem_url=str(ags["lineitem"])[:1000],
+                    defaults={"user": user, "course": course, "scopes": list(ags.get("scope") or [])},
+                )
+                transaction.on_commit(partial(grades.line_items_hint_set, user_id=user.pk))
+    except IntegrityError as exc:  # the same learner launching twice at once: the other one made the account
+        raise LaunchRefused("Please open the course again from your learning platform.", status=409) from exc
     return LaunchResult(
         user=user,
         course=course,
