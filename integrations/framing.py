@@ -31,7 +31,9 @@ class FramedSessionMiddleware:
         if not origin:
             return response
         response.xframe_options_exempt = True
-        response._csp_replace = {"frame-ancestors": ["'self'", origin]}
+        replace = dict(getattr(response, "_csp_replace", None) or {})  # keep what a view replaced
+        replace["frame-ancestors"] = ["'self'", origin]
+        response._csp_replace = replace
         if request.is_secure():
             for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME):
                 if name in response.cookies:
