@@ -71,6 +71,7 @@ class _Launch(LTIAdvantageMessageLaunchAbstract):
         page = (
             f'<!doctype html><title>Launching</title><form id="lti" method="post" '
             f'action="{html.escape(launch_data["launch_url"])}">{fields}<button>Continue</button></form>'
+            "<script>document.getElementById('lti').submit()</script>"
         )
         return "200 OK", [("Content-Type", "text/html")], page.encode()
 
@@ -104,7 +105,8 @@ class LtiPlatform:
     """`launch_overrides` changes claims of the next id_tokens (wrong audience, say); `id_token_seconds`
     below zero signs expired ones."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self.host = host
         key = JWK.generate(kty="RSA", size=2048)
         self.private_key = key.export_to_pem(private_key=True, password=None).decode()
         self.public_key = key.export_to_pem().decode()
@@ -137,7 +139,7 @@ class LtiPlatform:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     @property
     def openid_configuration_url(self) -> str:
@@ -172,6 +174,13 @@ class LtiPlatform:
                 status, headers, body = self._register(request)
             elif path == "/jwks":
                 status, headers, body = _json({"keys": self.registration().get_jwks()})
+            elif path == "/course-page":  # the LMS page that shows the tool in a frame, as LMSs do
+                start = html.escape(f"/start?{environ.get('QUERY_STRING', '')}")
+                page = (
+                    '<!doctype html><title>LMS course</title><h1>LMS</h1>'
+                    f'<iframe id="tool" title="Tool" src="{start}"></iframe>'
+                )
+                status, headers, body = "200 OK", [("Content-Type", "text/html")], page.encode()
             elif path == "/start":
                 status, headers, body = self._start(request)
             elif path == "/authorize":

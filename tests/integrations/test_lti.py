@@ -173,6 +173,7 @@ def test_an_unknown_deployment_gets_a_clear_page(live_server, registered):
     response = launch(requests.Session(), registered)
     assert response.status_code == 403
     assert "not connected to an organisation yet" in response.text
+    assert "frame-ancestors *" in response.headers["Content-Security-Policy"]  # readable inside the LMS frame
     assert "not-bound-anywhere" in response.text
     assert _counts() == before
 
