@@ -15,7 +15,14 @@ $(STAMP): pyproject.toml | check-python
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# Test-only JavaScript (scorm-again, the SCORM 1.2 schema files): from the npm registry, pinned by
+# package-lock.json. Without npm the SCORM browser test skips with a reason (REQUIRE_BROWSER=1 fails it).
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
+	else echo "npm not found: the SCORM browser test will be skipped (apt-get install npm)"; fi
+
+install: $(STAMP) $(NODE_STAMP)
 
 run: install
 	$(PY) manage.py migrate --noinput
@@ -34,7 +41,7 @@ faults: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/bandit -q -c pyproject.toml -r elearning accounts courses quizzes certificates $(wildcard organisations) -ll
+	$(VENV)/bin/bandit -q -c pyproject.toml -r elearning accounts courses quizzes certificates $(wildcard organisations) $(wildcard integrations) -ll
 
 clean:
 	rm -rf var/test-*.sqlite3* var/broker-test-*

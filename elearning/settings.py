@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "certificates",
     "certificates.credentials",
     "organisations",
+    "lti_tool",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +72,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Sessions that began with an LMS launch may be framed by that LMS (integrations/framing.py); it sits
+    # outside SessionMiddleware so it sees the cookies set inside.
+    "integrations.framing.FramedSessionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -307,3 +312,13 @@ CERTIFICATE_RENDER_DELAY_SECONDS = float(os.environ.get("CERTIFICATE_RENDER_DELA
 CREDENTIAL_KEYS_DIR = Path(os.environ.get("CREDENTIAL_KEYS_DIR", VAR_DIR / "credential_keys"))
 CREDENTIAL_ISSUER_NAME = os.environ.get("CREDENTIAL_ISSUER_NAME", SITE_NAME)
 CREDENTIAL_STATUS_MAX_AGE = env_int("CREDENTIAL_STATUS_MAX_AGE", 300)
+# LMS integrations (integrations/): grade posts to LTI platforms go through an outbox like certificates.
+GRADE_POST_SWEEP_AFTER_MINUTES = env_int("GRADE_POST_SWEEP_AFTER_MINUTES", 5)
+GRADE_POST_SWEEP_EVERY_SECONDS = env_int("GRADE_POST_SWEEP_EVERY_SECONDS", 60)
+# A grade post that failed on a passing error (platform down) is queued again at most this many times.
+GRADE_POST_FAILED_REQUEUES = env_int("GRADE_POST_FAILED_REQUEUES", 5)
+# SCORM launch tokens: how long the link the package opens works (seconds), and the status token.
+SCORM_LAUNCH_TOKEN_SECONDS = env_int("SCORM_LAUNCH_TOKEN_SECONDS", 120)
+SCORM_STATUS_TOKEN_HOURS = env_int("SCORM_STATUS_TOKEN_HOURS", 12)
+# SCORM package sessions (launch links asked for) per client address.
+SCORM_SESSION_RATE = os.environ.get("SCORM_SESSION_RATE", "60/m")

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("certificates.credentials.urls")),
     path("", include("certificates.urls")),
     path("organisations/", include("organisations.urls")),
+    path("", include("integrations.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_each_app_registers_its_own_section_in_installed_apps_order():
-    expected = ["account", "courses", "quiz_attempts", "certificates", "organisations"]
+    expected = ["account", "courses", "quiz_attempts", "certificates", "organisations", "lms_links"]
     assert personal_data.sections() == expected
 
 

@@ -77,7 +77,13 @@ def world(sample_course, settings):
         phone="020 7946 0000",
         when_to_use="Tell them the same day.",
     )
+    from integrations import scorm
+
+    scorm_package = scorm.dispatch_create(
+        organisation=council, course=sample_course, pathway=None, lms_origin="", by=learner
+    )
     return SimpleNamespace(
+        scorm_package=scorm_package,
         contact=contact,
         users={"learner": learner, "other": other, "staff": staff},
         course=sample_course,
@@ -308,6 +314,48 @@ def rows(w) -> dict[str, tuple[str, str, dict, tuple]]:
             {},
             (LOGIN, 302, 404, 404),
         ),
+        # LMS integrations: the LTI and SCORM endpoints answer everyone alike (a launch is proved by its
+        # token, not a session); the SCORM package pages only to the organisation's managers.
+        "integrations:lti_jwks": ("get", reverse("integrations:lti_jwks"), {}, (200, 200, 200, 200)),
+        "integrations:lti_login": (
+            "get",
+            reverse("integrations:lti_login", args=["2f1c6f8e-0000-4000-8000-000000000000"]),
+            {},
+            (400, 400, 400, 400),
+        ),
+        "integrations:lti_launch": ("post", reverse("integrations:lti_launch"), {}, (400, 400, 400, 400)),
+        "integrations:lti_register": (
+            "get",
+            reverse("integrations:lti_register", args=["no-such-token"]),
+            {},
+            (404, 404, 404, 404),
+        ),
+        "integrations:scorm_packages": (
+            "get",
+            reverse("integrations:scorm_packages", args=[o]),
+            {},
+            (LOGIN, 200, 404, 404),
+        ),
+        "integrations:scorm_package_download": (
+            "get",
+            reverse("integrations:scorm_package_download", args=[o, w.scorm_package.pk]),
+            {},
+            (LOGIN, 200, 404, 404),
+        ),
+        "integrations:scorm_package_withdraw": (
+            "post",
+            reverse("integrations:scorm_package_withdraw", args=[o, w.scorm_package.pk]),
+            {},
+            (LOGIN, 302, 404, 404),
+        ),
+        "integrations:scorm_session": (
+            "post",
+            reverse("integrations:scorm_session"),
+            {},
+            (404, 404, 404, 404),
+        ),
+        "integrations:scorm_status": ("get", reverse("integrations:scorm_status"), {}, (400, 400, 400, 400)),
+        "integrations:scorm_launch": ("get", reverse("integrations:scorm_launch"), {}, (400, 400, 400, 400)),
     }
 
 
