@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from courses.loading.stories import story_texts
 
-__all__ = ["story_texts", "walk_story", "walk_unit_stories", "way_to"]
+__all__ = ["finish_stories", "story_texts", "walk_story", "walk_unit_stories", "way_to"]
 
 
 def way_to(steps: list[dict], ending: str = "good") -> list[tuple[str, str]]:
@@ -50,3 +50,17 @@ def walk_unit_stories(client, *, course_slug: str, unit, pathway, ending: str = 
     for block in stories:
         walk_story(client, course_slug=course_slug, unit_slug=unit.slug, block=block, ending=ending)
     return len(stories)
+
+
+def finish_stories(*, enrolment, unit, ending: str = "good") -> int:
+    """Play every story of the unit the enrolment's pathway sees to an end, through the services."""
+    from courses import stories
+
+    played = stories.unit_stories_for_pathway(unit=unit, pathway=enrolment.pathway)
+    for block in played:
+        story = stories.Story.of(block)
+        for step_key, choice_key in way_to(block.steps, ending):
+            stories.story_choose(
+                enrolment=enrolment, unit=unit, story=story, step_key=step_key, choice_key=choice_key
+            )
+    return len(played)
