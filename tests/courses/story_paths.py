@@ -9,7 +9,14 @@ from django.urls import reverse
 
 from courses.loading.stories import story_texts
 
-__all__ = ["finish_stories", "story_texts", "walk_story", "walk_unit_stories", "way_to"]
+__all__ = [
+    "finish_stories",
+    "play_stories_at_random",
+    "story_texts",
+    "walk_story",
+    "walk_unit_stories",
+    "way_to",
+]
 
 
 def way_to(steps: list[dict], ending: str = "good") -> list[tuple[str, str]]:
@@ -64,3 +71,22 @@ def finish_stories(*, enrolment, unit, ending: str = "good") -> int:
                 enrolment=enrolment, unit=unit, story=story, step_key=step_key, choice_key=choice_key
             )
     return len(played)
+
+
+def play_stories_at_random(*, enrolment, unit, rng, max_choices: int = 200) -> int:
+    """A bot's way through each story of the unit: a random choice at every step, until an end (every step
+    has a way to an end, which the loader checks, so this stops). Returns the choices made."""
+    from courses import stories
+
+    made = 0
+    for block in stories.unit_stories_for_pathway(unit=unit, pathway=enrolment.pathway):
+        story = stories.Story.of(block)
+        step = story.first
+        while not step.is_end:
+            choice = rng.choice(step.choices)
+            stories.story_choose(
+                enrolment=enrolment, unit=unit, story=story, step_key=step.key, choice_key=choice.key
+            )
+            step, made = story.steps[choice.next], made + 1
+            assert made <= max_choices, "a story that does not end"
+    return made

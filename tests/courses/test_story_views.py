@@ -300,3 +300,18 @@ def test_a_step_page_query_count_is_pinned_and_does_not_grow_with_the_path(
     with django_assert_num_queries(STEP_PAGE_QUERIES):
         page = learner_client.get(story_url(story_course))
     assertContains(page, "step 8")
+
+
+def test_the_learners_runs_are_in_their_data_download(learner_client, story_course, enrolment, user):
+    from courses.personal_data import personal_data_enrolments
+
+    choose(learner_client, story_course, "pick-up", "watch")
+    learner_client.post(again_url(story_course))
+
+    runs = personal_data_enrolments(user)[0]["stories"]
+
+    assert [(r["story"], r["ending"], bool(r["abandoned_at"])) for r in runs] == [
+        ("late-fare", "", True),
+        ("late-fare", "", False),
+    ]
+    assert [(c["step"], c["choice"]) for c in runs[0]["choices"]] == [("pick-up", "watch")]
