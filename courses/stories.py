@@ -234,13 +234,18 @@ def story_restart(*, enrolment: Enrolment, unit: Unit, story: Story, now=None) -
     step. An ended run stays ended: the learner has reached an end, whatever they do next."""
     now = now or timezone.now()
     key = story.block.key
+    open_run = {"enrolment": enrolment, "unit": unit, "story_key": key}
     with transaction.atomic():
         StoryRun.objects.select_for_update().filter(
             enrolment=enrolment, unit=unit, story_key=key, ended_at__isnull=True, abandoned_at__isnull=True
         ).update(abandoned_at=now)
-        return StoryRun.objects.create(
-            enrolment=enrolment, unit=unit, story_key=key, started_at=now, current_step=story.first.key
-        )
+        try:
+            with transaction.atomic():
+                return StoryRun.objects.create(
+                    **open_run, started_at=now, current_step=story.first.key
+                )
+        except IntegrityError:  # a second tab started again at the same moment: one open run, theirs
+            return StoryRun.objects.get(**open_run, ended_at__isnull=True, abandoned_at__isnull=True)
 
 
 def story_run_abandon_if_changed(*, story: Story, run: StoryRun) -> bool:
