@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .models import Course, Enrolment, Pathway, Unit, UnitProgress, UnitVisit
+from .models import Course, Enrolment, Pathway, StoryRun, Unit, UnitProgress, UnitVisit
 from .signals import enrolment_completed
 from .stories import unit_story_blocker
 
@@ -159,6 +159,13 @@ def enrolments_reopen_units(*, course: Course, unit_slugs: list[str]) -> int:
     UnitVisit.objects.filter(
         enrolment__course=course, enrolment__completed_at__isnull=True, unit__slug__in=unit_slugs
     ).delete()
+    # And its story played again to an end: the runs are kept (item analysis), set aside as abandoned.
+    StoryRun.objects.filter(
+        enrolment__course=course,
+        enrolment__completed_at__isnull=True,
+        unit__slug__in=unit_slugs,
+        abandoned_at__isnull=True,
+    ).update(abandoned_at=timezone.now())
     return deleted
 
 

@@ -149,6 +149,7 @@ def unit_story_blocker(*, enrolment: Enrolment, unit: Unit) -> tuple[bool, str |
                     unit_id=unit.pk,
                     story_key=OuterRef("key"),
                     ended_at__isnull=False,
+                    abandoned_at__isnull=True,  # set aside when a release reopened the unit
                 )
             )
         )

@@ -315,3 +315,16 @@ def test_the_learners_runs_are_in_their_data_download(learner_client, story_cour
         ("late-fare", "", False),
     ]
     assert [(c["step"], c["choice"]) for c in runs[0]["choices"]] == [("pick-up", "watch")]
+
+
+def test_a_release_that_reopens_the_unit_asks_for_the_story_again(learner_client, story_course, enrolment):
+    learner_client.get(unit_url(story_course, "pass-it-on"))
+    choose(learner_client, story_course, "pick-up", "leave")
+    assert learner_client.get(quiz_url(story_course)).status_code == 200
+
+    services.enrolments_reopen_units(course=story_course, unit_slugs=["pass-it-on"])
+    learner_client.get(unit_url(story_course, "pass-it-on"))
+
+    assert learner_client.get(quiz_url(story_course)).status_code == 302
+    assertContains(learner_client.get(story_url(story_course)), "<h1>The pick-up</h1>")
+    assert StoryRun.objects.get().abandoned_at is not None  # kept, set aside
