@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from courses import services
 from courses.loading import load_courses
 from courses.models import Course, StoryRun, StoryRunChoice
+from tests.courses.content_edits import copy_sample
 from tests.courses.test_stories_loading import add_story
 from tests.elearning.factories import UserFactory
 from tests.security.test_fuzz import EXAMPLES, FUZZ, RAW, form_bodies, post
@@ -24,9 +25,11 @@ BODY = st.one_of(form_bodies(["step", "choice"]), RAW, st.fixed_dictionaries({"s
 VALID = {("pick-up", "watch"), ("pick-up", "leave"), ("on-the-way", "call"), ("on-the-way", "drop")}
 
 
-def test_story_posts_never_500_and_only_real_choices_are_recorded(content_root, course_dir, settings):
+def test_story_posts_never_500_and_only_real_choices_are_recorded(tmp_path, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    add_story(course_dir)
+    content_root = tmp_path / "content"
+    content_root.mkdir()
+    add_story(copy_sample(content_root))
     load_courses(content_root)
     course = Course.objects.get(slug="sample-course")
     learner = UserFactory()
