@@ -85,3 +85,24 @@ def test_the_quiz_sends_the_learner_to_finish_the_story_first(page, base_url, re
 
     expect(page.get_by_text("Finish the story “The night desk” first.")).to_be_visible()
     assert_accessible(page, "unit page with the finish-the-story message")
+
+
+def test_a_story_step_can_be_answered_with_the_keyboard_alone(page, base_url, real_course):
+    learner = UserFactory(email="story-keys@example.com", password=PASSWORD, certificate_name="K")
+    pathway = Pathway.objects.get(course=real_course, slug="school-staff")
+    course_services.enrolment_create(learner=learner, pathway=pathway)
+    block = StoryBlock.objects.get(unit__course=real_course, pathways=pathway)
+    log_in(page, base_url, learner.email)
+    page.goto(f"{base_url}/courses/{real_course.slug}/units/pass-it-on/stories/{block.key}/")
+
+    first = page.locator('input[name="choice"]').first
+    first.focus()  # as after tabbing to the group: arrow keys move within it, space picks
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")
+    expect(first).to_be_checked()
+    page.keyboard.press("Tab")  # out of the group, to the button
+    expect(page.get_by_role("button", name="Continue")).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", name="What followed your last choice")).to_be_visible()
+    expect(page.get_by_text(block.steps[0]["choices"][0]["feedback"].split("\n")[0])).to_be_visible()

@@ -328,3 +328,23 @@ def test_a_release_that_reopens_the_unit_asks_for_the_story_again(learner_client
     assert learner_client.get(quiz_url(story_course)).status_code == 302
     assertContains(learner_client.get(story_url(story_course)), "<h1>The pick-up</h1>")
     assert StoryRun.objects.get().abandoned_at is not None  # kept, set aside
+
+
+def test_the_end_page_query_count_is_pinned_and_does_not_grow_with_the_path(
+    learner_client, story_course, enrolment, django_assert_num_queries
+):
+    choose(learner_client, story_course, "pick-up", "watch")
+    choose(learner_client, story_course, "on-the-way", "drop")
+    with django_assert_num_queries(STEP_PAGE_QUERIES):
+        short = learner_client.get(story_url(story_course))
+    learner_client.post(again_url(story_course))
+    for _ in range(3):
+        choose(learner_client, story_course, "pick-up", "watch")
+        choose(learner_client, story_course, "on-the-way", "back-round")
+    choose(learner_client, story_course, "pick-up", "watch")
+    choose(learner_client, story_course, "on-the-way", "call")
+    with django_assert_num_queries(STEP_PAGE_QUERIES):
+        long = learner_client.get(story_url(story_course))
+
+    assert short.content.decode().count("<strong>You chose:</strong>") == 2 + 1  # the path, and the last one
+    assert long.content.decode().count("<strong>You chose:</strong>") == 8 + 1
