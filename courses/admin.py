@@ -27,6 +27,7 @@ from .models import (
     ReflectionBlock,
     ResourceBlock,
     SignsBlock,
+    StoryBlock,
     TextBlock,
     Unit,
 )
@@ -39,6 +40,7 @@ BLOCK_MODELS = (
     CalloutBlock,
     ReflectionBlock,
     ResourceBlock,
+    StoryBlock,
 )
 
 
@@ -77,11 +79,20 @@ class CourseAdmin(admin.ModelAdmin):
     inlines = [PathwayInline, ReleaseInline]
 
 
+# A story's graph is checked by the loader only (reachable steps, ends, 2–4 choices): edit it in the files.
+READ_ONLY = {"story": ("key", "steps")}
+
+
 def _child_inline(block_model):
     return type(
         f"{block_model.__name__}Inline",
         (StackedPolymorphicInline.Child,),
-        {"model": block_model, "filter_horizontal": ("pathways",), "form": MaterialContentForm},
+        {
+            "model": block_model,
+            "filter_horizontal": ("pathways",),
+            "form": MaterialContentForm,
+            "readonly_fields": READ_ONLY.get(block_model.type_name, ()),
+        },
     )
 
 
@@ -136,7 +147,14 @@ class BlockChildAdmin(TouchesCourseMixin, PolymorphicChildModelAdmin):
 
 
 for _model in BLOCK_MODELS:
-    admin.site.register(_model, type(f"{_model.__name__}Admin", (BlockChildAdmin,), {"base_model": Block}))
+    admin.site.register(
+        _model,
+        type(
+            f"{_model.__name__}Admin",
+            (BlockChildAdmin,),
+            {"base_model": Block, "readonly_fields": READ_ONLY.get(_model.type_name, ())},
+        ),
+    )
 
 
 @admin.register(Block)

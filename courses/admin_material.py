@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from polymorphic.formsets import BasePolymorphicInlineFormSet
 
+from .loading.parse import BLOCK_FIELD_PARSERS
 from .loading.versions import block_items, numbers_in
 from .models import Block
 
@@ -26,10 +27,14 @@ def _items(block: Block, *, heading: str, values: dict[str, Any], pathways: list
     )
 
 
+def _fields(block: Block) -> list[str]:
+    return [*type(block).content_fields, *BLOCK_FIELD_PARSERS.get(block.type_name, {})]
+
+
 def material_items_of(block: Block) -> set[str]:
     if block.pk is None:
         return set()
-    values = {name: getattr(block, name) for name in type(block).content_fields}
+    values = {name: getattr(block, name) for name in _fields(block)}
     pathways = [p.slug for p in block.pathways.all()]
     return _items(block, heading=block.heading, values=values, pathways=pathways)
 
@@ -46,7 +51,7 @@ class MaterialContentForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         block = self.instance
-        values = {name: cleaned.get(name, getattr(block, name, None)) for name in type(block).content_fields}
+        values = {name: cleaned.get(name, getattr(block, name, None)) for name in _fields(block)}
         if "pathways" in cleaned:
             pathways = [p.slug for p in cleaned["pathways"] or []]
         else:

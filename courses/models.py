@@ -238,6 +238,23 @@ class ResourceBlock(Block):
         }
 
 
+class StoryBlock(Block):
+    """A branching story (a scenario the learner plays): steps, each with text and 2–4 choices leading to
+    other steps, or an end step. The steps live here as JSON, written by the loader (courses.stories); a
+    learner's way through is kept in StoryRun by the story's key, so it survives a reload of the unit."""
+
+    key = models.SlugField(max_length=80)
+    title = models.CharField(max_length=200)
+    intro = models.TextField(help_text="Markdown shown above the first step.")
+    steps = models.JSONField(default=list, help_text="The steps, first one first (see courses/stories.py).")
+    type_name = "story"
+    content_fields = {"key": ("slug", True), "title": ("text", True), "intro": ("markdown", True)}
+    template_name = "courses/blocks/story.html"
+
+    def render_context(self) -> dict:
+        return {"intro_html": render_markdown(self.intro)}
+
+
 BLOCK_TYPES: dict[str, type[Block]] = {
     cls.type_name: cls
     for cls in (
@@ -248,6 +265,7 @@ BLOCK_TYPES: dict[str, type[Block]] = {
         CalloutBlock,
         ReflectionBlock,
         ResourceBlock,
+        StoryBlock,
     )
 }
 
@@ -329,3 +347,50 @@ class UnitVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment_id}/{self.unit_id} opened {self.first_opened_at:%Y-%m-%d %H:%M}"
+
+
+class StoryRun(models.Model):
+    """One way through a story by a learner (an enrolment): where they are, and whether and how it ended.
+    "Start again" abandons an open run and opens a new one; ended and abandoned runs stay for analysis."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="story_runs")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    story_key = models.SlugField(max_length=80)
+    started_at = models.DateTimeField()
+    current_step = models.SlugField(max_length=80)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ending = models.CharField(max_length=20, blank=True, help_text="The end step's ending: good or poor.")
+    abandoned_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "unit", "story_key"],
+                condition=Q(ended_at__isnull=True, abandoned_at__isnull=True),
+                name="courses_storyrun_one_open",
+            )
+        ]
+        indexes = [models.Index(fields=["enrolment", "unit", "story_key"], name="courses_storyrun_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id}/{self.story_key} at {self.current_step}"
+
+
+class StoryRunChoice(models.Model):
+    """One choice a learner made in a run: at which step, which choice, when (keys, so reloads keep them)."""
+
+    run = models.ForeignKey(StoryRun, on_delete=models.CASCADE, related_name="choices")
+    position = models.PositiveSmallIntegerField()
+    step_key = models.SlugField(max_length=80)
+    choice_key = models.SlugField(max_length=80)
+    chosen_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["run", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "position"], name="courses_storyrunchoice_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}#{self.position} {self.step_key}:{self.choice_key}"

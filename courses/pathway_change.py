@@ -7,9 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from . import hooks
-from .models import Block, Enrolment, Pathway, Unit, UnitProgress, UnitVisit
+from .models import Block, Enrolment, Pathway, StoryRun, Unit, UnitProgress, UnitVisit
 
 
 class PathwayChangeRefused(ValueError):
@@ -72,6 +73,10 @@ def enrolment_pathway_change(*, enrolment: Enrolment, pathway: Pathway) -> Pathw
         UnitProgress.objects.filter(enrolment=locked, unit__in=[u.pk for u in plan.redo]).delete()
         # The new role's content of those units is to be opened before their quizzes open.
         UnitVisit.objects.filter(enrolment=locked, unit__in=[u.pk for u in plan.redo]).delete()
+        # And their stories played again (the runs kept for analysis, set aside).
+        StoryRun.objects.filter(
+            enrolment=locked, unit__in=[u.pk for u in plan.redo], abandoned_at__isnull=True
+        ).update(abandoned_at=timezone.now())
         locked.pathway = pathway
         locked.save(update_fields=["pathway"])
     enrolment.pathway = pathway

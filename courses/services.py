@@ -9,8 +9,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .models import Course, Enrolment, Pathway, Unit, UnitProgress, UnitVisit
+from .models import Course, Enrolment, Pathway, StoryRun, Unit, UnitProgress, UnitVisit
 from .signals import enrolment_completed
+from .stories import unit_story_blocker
 
 
 class UnitNotInPathway(ValidationError):
@@ -53,6 +54,32 @@ def _check_units_complete(enrolment: Enrolment) -> str | None:
 
 
 register_completion_check("courses.units_complete", _check_units_complete, order=10)
+
+
+# The unit's assessment (its quiz) opens only after the learner has opened the unit and reached an end (any
+# end) of each story of it they see: one query, the rule the quiz page and its submit both ask.
+READ_UNIT_FIRST = (
+    "Read this unit first. Its quiz opens once you have opened the unit: it asks about what it says."
+)
+
+
+class StoryNotFinished(ValidationError):
+    """The learner tried to finish a unit before reaching an end of its story."""
+
+
+QUIZ_AFTER_STORY = "This unit’s quiz opens once you reach one of its ends."
+
+
+def _finish_story_first(title: str, then: str = QUIZ_AFTER_STORY) -> str:
+    return f"Finish the story “{title}” first. {then}"
+
+
+def unit_assessment_blocker(*, enrolment: Enrolment, unit: Unit) -> str | None:
+    """Why the unit's quiz cannot open yet for this learner (None when it can)."""
+    opened, story = unit_story_blocker(enrolment=enrolment, unit=unit)
+    if not opened:
+        return READ_UNIT_FIRST
+    return _finish_story_first(story) if story else None
 
 
 def unit_can_be_marked_read(*, unit: Unit) -> bool:
@@ -132,6 +159,13 @@ def enrolments_reopen_units(*, course: Course, unit_slugs: list[str]) -> int:
     UnitVisit.objects.filter(
         enrolment__course=course, enrolment__completed_at__isnull=True, unit__slug__in=unit_slugs
     ).delete()
+    # And its story played again to an end: the runs are kept (item analysis), set aside as abandoned.
+    StoryRun.objects.filter(
+        enrolment__course=course,
+        enrolment__completed_at__isnull=True,
+        unit__slug__in=unit_slugs,
+        abandoned_at__isnull=True,
+    ).update(abandoned_at=timezone.now())
     return deleted
 
 
@@ -233,6 +267,10 @@ def unit_mark_read(*, enrolment: Enrolment, unit: Unit) -> UnitProgress | None:
     completes; nothing to do (None) once the enrolment is complete."""
     if not unit_can_be_marked_read(unit=unit):
         raise UnitCompletedByAssessment("This unit is completed by passing its quiz.")
+    _, story = unit_story_blocker(enrolment=enrolment, unit=unit)
+    if story and not enrolment.is_complete:
+        then = "You can mark the unit read once you reach one of its ends."
+        raise StoryNotFinished(_finish_story_first(story, then))
     unit_time_close(enrolment=enrolment)
     if enrolment.is_complete:
         return None

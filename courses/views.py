@@ -156,6 +156,9 @@ def unit_mark_read(request: HttpRequest, course_slug: str, unit_slug: str) -> Ht
         progress = services.unit_mark_read(enrolment=enrolment, unit=unit)
     except services.UnitCompletedByAssessment as refused:
         return HttpResponseBadRequest(refused.message)
+    except services.StoryNotFinished as refused:
+        messages.info(request, refused.message)
+        return redirect("courses:unit", course_slug=course.slug, unit_slug=unit.slug)
     if progress is None:  # the enrolment is complete already
         return redirect("courses:detail", course_slug=course.slug)
     _, following = selectors.unit_neighbours(unit=unit)

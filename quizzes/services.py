@@ -9,7 +9,6 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from courses import selectors as course_selectors
 from courses import services as course_services
 from courses.models import Enrolment
 
@@ -60,11 +59,13 @@ def attempt_start(*, enrolment: Enrolment, quiz: Quiz, allowance: rules.Allowanc
     """Return the learner's open attempt at this quiz, or start one: questions drawn afresh from their
     pathway's bank (rules.draw_questions, seeded; the draw is stored on the attempt).
 
-    Refused with UnitNotOpened before the learner has opened the unit's content, and with QuizLocked while
+    Refused with UnitNotOpened before the learner has opened the unit's content (and reached an end of its
+    story, if it has one: courses.services.unit_assessment_blocker), and with QuizLocked while
     the quiz is in a cooling-off lock. An open attempt whose questions no longer match (the learner changed
     pathway, or the content changed) has nothing recorded yet, so it is replaced by a fresh one."""
-    if not course_selectors.unit_opened(enrolment=enrolment, unit=quiz.unit):
-        raise UnitNotOpened("Read the unit before you take its quiz.")
+    blocker = course_services.unit_assessment_blocker(enrolment=enrolment, unit=quiz.unit)
+    if blocker:  # not opened yet, or a story of the unit not reached to an end
+        raise UnitNotOpened(blocker)
     course_services.unit_time_close(enrolment=enrolment)  # the learner has moved on from the unit page
     bank = selectors.question_bank_for_pathway(quiz=quiz, pathway=enrolment.pathway)
     bank_ids = [pk for pk, _ in bank]

@@ -9,16 +9,19 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from courses import selectors as course_selectors
+from courses import services as course_services
 from courses.models import Course, Enrolment, Unit
 
 from . import feedback, rules, selectors, services
 from .models import Attempt, InvalidResponse, Quiz
 
-READ_FIRST = "Read this unit first. Its quiz opens once you have opened the unit: it asks about what it says."
+READ_FIRST = course_services.READ_UNIT_FIRST
 
 
-def _to_unit_first(request: HttpRequest, course: Course, unit: Unit) -> HttpResponse:
-    messages.info(request, READ_FIRST)
+def _to_unit_first(
+    request: HttpRequest, course: Course, unit: Unit, reason: str = READ_FIRST
+) -> HttpResponse:
+    messages.info(request, reason)
     return redirect("courses:unit", course_slug=course.slug, unit_slug=unit.slug)
 
 
@@ -108,8 +111,8 @@ def take(request: HttpRequest, course_slug: str, unit_slug: str) -> HttpResponse
     allowance = rules.allowance_for(enrolment=enrolment, quiz=quiz)
     try:
         attempt = services.attempt_start(enrolment=enrolment, quiz=quiz, allowance=allowance)
-    except services.UnitNotOpened:
-        return _to_unit_first(request, course, unit)
+    except services.UnitNotOpened as refused:
+        return _to_unit_first(request, course, unit, str(refused))
     except services.QuizLocked as locked:
         return _render_locked(
             request, course=course, unit=unit, enrolment=enrolment, quiz=quiz, allowance=locked.allowance
@@ -138,8 +141,9 @@ def submit(request: HttpRequest, public_id) -> HttpResponse:
             {"attempt": attempt, "course": course, "unit": unit},
             status=400,
         )
-    if not course_selectors.unit_opened(enrolment=attempt.enrolment, unit=unit):
-        return _to_unit_first(request, course, unit)
+    blocker = course_services.unit_assessment_blocker(enrolment=attempt.enrolment, unit=unit)
+    if blocker:
+        return _to_unit_first(request, course, unit, blocker)
     try:
         result = services.attempt_submit(attempt=attempt, data=request.POST)
     except services.QuizLocked as locked:

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from ..models import BLOCK_TYPES, Course
 from .lines import ContentError, _display, read_yaml
-from .validate import CHOICES, PHONE_RE, Reader, material_flag, pathway_list
+from .stories import parse_story_steps
+from .validate import CHOICES, PHONE_RE, SLUG_RE, Reader, material_flag, pathway_list
 
+# Block fields that are not plain values, read by their own parser (a story's steps).
+BLOCK_FIELD_PARSERS: dict[str, dict[str, Callable[[Reader], Any]]] = {"story": {"steps": parse_story_steps}}
 # Bump when the loader's mapping of files to rows changes, so every course is reloaded once.
 LOADER_VERSION = "1"
 UNIT_FILE_RE = re.compile(r"^(\d{2})-([a-z0-9-]+)\.ya?ml$")
@@ -183,6 +187,9 @@ def parse_unit(unit_file: Path, root: Path, pathway_slugs: set[str], errors: lis
             continue
         block = parse_block(sub, pathway_slugs)
         if block is not None:
+            key = block.values.get("key") if block.type_name == "story" else None
+            if key and any(b.type_name == "story" and b.values.get("key") == key for b in unit.blocks):
+                sub.error(f"story {key!r} appears twice in this unit; each story needs its own key", "key")
             unit.blocks.append(block)
     if "blocks" in data and not unit.blocks and len(errors) == start:
         reader.error("needs at least one block", "blocks")
@@ -199,8 +206,9 @@ def parse_block(reader: Reader, pathway_slugs: set[str]) -> BlockSpec | None:
             f"unknown block type {type_name!r}; expected one of: {', '.join(sorted(BLOCK_TYPES))}", "type"
         )
         return None
-    reader.check_unknown(["type", "heading", "pathways", "material", *block_class.content_fields])
-    values: dict[str, Any] = {}
+    parsers = BLOCK_FIELD_PARSERS.get(type_name, {})
+    reader.check_unknown(["type", "heading", "pathways", "material", *block_class.content_fields, *parsers])
+    values: dict[str, Any] = {name: parse(reader) for name, parse in parsers.items()}
     for name, (kind, required) in block_class.content_fields.items():
         if kind == "list":
             values[name] = reader.string_list(name, required=required)
@@ -214,6 +222,8 @@ def parse_block(reader: Reader, pathway_slugs: set[str]) -> BlockSpec | None:
             reader.error(f"{value!r} is not a phone number (digits and spaces only)", name)
         elif kind == "url" and value and not re.match(r"^https?://[^\s]+$", value):
             reader.error(f"{value!r} is not a web address starting http:// or https://", name)
+        elif kind == "slug" and value and not SLUG_RE.match(value):
+            reader.error(f"{value!r} is not a key: use lower-case letters, digits and single hyphens", name)
         elif kind == "text" and len(value) > 200:
             reader.error("is longer than 200 characters", name)
         values[name] = value

@@ -17,7 +17,8 @@ from ..models import BLOCK_TYPES, Block, Course, CourseRelease
 from ..services import enrolments_reopen_units
 from ..signals import course_released
 from .lines import ContentError, _display, read_yaml
-from .parse import BlockSpec, CourseSpec, _extensions
+from .parse import BLOCK_FIELD_PARSERS, BlockSpec, CourseSpec, _extensions
+from .stories import story_texts
 from .validate import Reader
 
 VERSIONS_FILE = "versions.yaml"
@@ -157,6 +158,8 @@ def block_items(
         items.append(f"route: {_clean(values.get('who'))}, {number}{scope}")
     elif type_name == "signs":
         items += [f"sign: {_clean(sign)}{scope}" for sign in values.get("signs") or []]
+    elif type_name == "story":  # every number its steps teach (999, 101, ...)
+        items += [f"phone number {n}{scope}" for t in story_texts(values.get("steps")) for n in numbers_in(t)]
     elif type_name == "resource":
         parts = [_clean(values.get(name)) for name in ("name", "kind", "url", "number")]
         items.append(f"resource: {', '.join(part for part in parts if part)}{scope}")
@@ -231,6 +234,7 @@ def loaded_material(course: Course) -> tuple[dict[str, list[str]], bool]:
     blocks = Block.objects.filter(unit__course=course).select_related("unit").prefetch_related("pathways")
     for block in blocks:
         values = {name: getattr(block, name) for name in type(block).content_fields}
+        values.update({name: getattr(block, name) for name in BLOCK_FIELD_PARSERS.get(block.type_name, {})})
         pathways = [p.slug for p in block.pathways.all()]
         result.setdefault(block.unit.slug, []).extend(
             block_items(

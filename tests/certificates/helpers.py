@@ -19,6 +19,7 @@ from courses.models import Enrolment, Unit
 from quizzes import selectors as quiz_selectors
 from quizzes import services as quiz_services
 from quizzes.models import Quiz
+from tests.courses.story_paths import finish_stories
 
 MAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"
 
@@ -51,6 +52,7 @@ def as_form_data(data: dict[str, str | list[str]]) -> MultiValueDict:
 def pass_quiz(*, enrolment: Enrolment, unit: Unit) -> None:
     quiz = Quiz.objects.get(unit=unit)
     course_services.unit_visit(enrolment=enrolment, unit=unit)  # read before you are tested
+    finish_stories(enrolment=enrolment, unit=unit)  # and reach an end of its story, if it has one
     attempt = quiz_services.attempt_start(enrolment=enrolment, quiz=quiz)
     result = quiz_services.attempt_submit(
         attempt=attempt, data=as_form_data(correct_answers(attempt.question_ids, attempt))

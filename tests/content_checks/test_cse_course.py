@@ -25,6 +25,7 @@ from courses.models import (
 )
 from quizzes.models import Choice, MatchingQuestion, Question, Scenario
 from quizzes.templatetags.quiz_tags import without_select_all
+from tests.courses.story_paths import story_texts, walk_unit_stories
 from tests.elearning.factories import UserFactory
 
 GUIDE = Path(__file__).resolve().parents[3] / "shared" / "guide" / "000_4375a54b67e3568f.txt"
@@ -156,6 +157,7 @@ def block_texts(block: Block) -> Iterator[str]:
             yield from value
         else:
             yield value
+    yield from story_texts(getattr(block, "steps", []))  # a story's steps, choices and feedback too
 
 
 def course_texts(course: Course) -> Iterator[tuple[str, str]]:
@@ -267,7 +269,7 @@ def test_every_unit_and_quiz_page_renders_on_the_pathway(course, client, pathway
         if item.slug == "spotting-the-signs":
             for sign in SIGNS:
                 assert f"<li>{escape(sign)}</li>" in html
-
+        walk_unit_stories(client, course_slug=course.slug, unit=item, pathway=pathway)  # opens the quiz
         response = client.get(reverse("quizzes:take", args=[course.slug, item.slug]))
         assert response.status_code == 200, item.slug
         html = response.content.decode()

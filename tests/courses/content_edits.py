@@ -80,7 +80,7 @@ BAD_FILES = [
         "unknown-block-type",
         _edit("units/01-signs.yaml", "type: reflection", "type: reflect"),
         f"{UNIT1}: blocks[5].type (line 31): unknown block type 'reflect'; expected one of: callout, "
-        "contact, key_points, reflection, resource, signs, text",
+        "contact, key_points, reflection, resource, signs, story, text",
     ),
     BadFile(
         "missing-required-field",

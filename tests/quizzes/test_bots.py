@@ -23,6 +23,7 @@ from courses import services as course_services
 from courses.models import Enrolment
 from quizzes import services
 from quizzes.models import Attempt, Quiz
+from tests.courses.story_paths import finish_stories, play_stories_at_random, walk_unit_stories
 from tests.elearning.factories import UserFactory
 from tests.quizzes.bots import (
     Memory,
@@ -52,13 +53,21 @@ def _learners(pathways, count: int) -> list[Enrolment]:
     )
 
 
-def _run_bot(enrolment, quizzes, rng, *, opens_units: bool, key: bool = False) -> tuple[bool, int, int]:
-    """One bot through the whole course; returns (reached a certificate, attempts made, quizzes passed)."""
+def _run_bot(
+    enrolment, quizzes, rng, *, opens_units: bool, key: bool = False, plays_stories: bool = True
+) -> tuple[bool, int, int]:
+    """One bot through the whole course; returns (reached a certificate, attempts made, quizzes passed).
+    A bot that opens units plays each unit's story too (at random; the answer-key bot by the guide's way),
+    unless `plays_stories` is off."""
     memory = Memory()
     made = 0
     for number, quiz in enumerate(quizzes):
         if opens_units:
             course_services.unit_visit(enrolment=enrolment, unit=quiz.unit)  # as a GET of the unit page
+            if plays_stories and key:
+                finish_stories(enrolment=enrolment, unit=quiz.unit)  # as POSTs of the story pages
+            elif plays_stories:
+                play_stories_at_random(enrolment=enrolment, unit=quiz.unit, rng=rng)
         failures = 0
         while True:
             try:
@@ -111,6 +120,10 @@ def test_bots_rarely_reach_a_certificate_and_the_answer_key_passes_first_time(co
     for enrolment in _learners(pathways, len(pathways)):
         done, made, _ = _run_bot(enrolment, quizzes, rng, opens_units=True, key=True)
         assert (done, made) == (True, 7)
+    # Even the answer key is stopped at "Pass it on" (unit 5) if it skips the unit's story.
+    for enrolment in _learners(pathways, len(pathways)):
+        skipped = _run_bot(enrolment, quizzes, rng, opens_units=True, key=True, plays_stories=False)
+        assert skipped == (False, 4, 4)
 
     print(
         f"\nissue 17 bots: {BOTS} never opening units: 0 certificates (blocked at the first quiz); "
@@ -137,3 +150,11 @@ def test_bots_through_the_views_are_refused_the_same_way(client, course):
         page = client.get(reverse("quizzes:take", args=[course.slug, "what-is-cse"]))
         assert page.status_code == 200
         assert page.content.decode().count('<div class="form-group" id="question-') == 5
+        # "Pass it on" has a story: opening the unit is not enough until the story reaches an end.
+        unit = course.units.get(slug="pass-it-on")
+        client.get(reverse("courses:unit", args=[course.slug, unit.slug]))
+        quiz = reverse("quizzes:take", args=[course.slug, unit.slug])
+        assert client.get(quiz)["Location"] == reverse("courses:unit", args=[course.slug, unit.slug])
+        played = walk_unit_stories(client, course_slug=course.slug, unit=unit, pathway=pathway, ending="poor")
+        assert played == 1
+        assert client.get(quiz).status_code == 200

@@ -15,6 +15,7 @@ from courses import services as course_services
 from quizzes import selectors, services
 from quizzes.models import Choice, Quiz
 from tests.certificates.helpers import as_form_data, correct_answers
+from tests.courses.story_paths import finish_stories
 from tests.elearning.factories import UserFactory
 from tests.quizzes.bots import render_result
 
@@ -25,6 +26,7 @@ def _learner(course, pathway, quiz):
     learner = UserFactory()
     enrolment = course_services.enrolment_create(learner=learner, pathway=pathway)
     course_services.unit_visit(enrolment=enrolment, unit=quiz.unit)
+    finish_stories(enrolment=enrolment, unit=quiz.unit)  # the unit's quiz opens after its story
     return learner, enrolment
 
 

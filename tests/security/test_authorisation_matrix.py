@@ -15,7 +15,7 @@ from accounts.verification import verification_token
 from certificates import services as certificate_services
 from certificates.models import Certificate
 from courses import services as course_services
-from courses.models import Pathway, Unit
+from courses.models import Pathway, StoryBlock, Unit
 from organisations import selectors as organisation_selectors
 from organisations import services as organisation_services
 from organisations.models import Membership, Organisation
@@ -29,6 +29,19 @@ pytestmark = pytest.mark.django_db
 ROLES = ("anonymous", "learner", "other", "staff")
 LOGIN = "login"  # a redirect to the log-in page
 ADMIN_LOGIN = "admin-login"
+STEPS = [
+    {
+        "key": "start",
+        "heading": "Start",
+        "text": "A choice.",
+        "choices": [
+            {"key": "a", "text": "Good", "next": "good", "feedback": "Right."},
+            {"key": "b", "text": "Poor", "next": "poor", "feedback": "No."},
+        ],
+    },
+    {"key": "good", "heading": "Good", "text": "It went well.", "ending": "good", "why": "Because."},
+    {"key": "poor", "heading": "Poor", "text": "It did not.", "ending": "poor", "why": "Because."},
+]
 
 
 @pytest.fixture
@@ -42,6 +55,15 @@ def world(sample_course, settings):
     unit = Unit.objects.get(course=sample_course, slug="signs")
     course_services.unit_visit(enrolment=enrolment, unit=unit)  # read before you are tested
     open_attempt = quiz_services.attempt_start(enrolment=enrolment, quiz=unit.quiz)
+    # A story in another unit than the open attempt's (whose submit the story would hold back).
+    StoryBlock.objects.create(
+        unit=Unit.objects.get(course=sample_course, slug="pass-it-on"),
+        order=99,
+        key="a-story",
+        title="A story",
+        intro="A story.",
+        steps=STEPS,
+    )
     done = Attempt.objects.create(
         enrolment=enrolment,
         quiz=Unit.objects.get(course=sample_course, slug="pass-it-on").quiz,
@@ -150,6 +172,19 @@ def rows(w) -> dict[str, tuple[str, str, dict, tuple]]:
         "courses:change_role": ("get", reverse("courses:change_role", args=[c]), {}, (LOGIN, 200, 302, 302)),
         "courses:unit": ("get", reverse("courses:unit", args=[c, u]), {}, (LOGIN, 200, 302, 302)),
         "courses:unit_read": ("post", reverse("courses:unit_read", args=[c, u]), {}, (LOGIN, 400, 404, 404)),
+        # A story is the enrolled learner's: another learner (not enrolled) is sent to the course page.
+        "courses:story": (
+            "get",
+            reverse("courses:story", args=[c, "pass-it-on", "a-story"]),
+            {},
+            (LOGIN, 200, 302, 302),
+        ),
+        "courses:story_start_again": (
+            "post",
+            reverse("courses:story_start_again", args=[c, "pass-it-on", "a-story"]),
+            {},
+            (LOGIN, 302, 302, 302),
+        ),
         "quizzes:take": ("get", reverse("quizzes:take", args=[c, u]), {}, (LOGIN, 200, 302, 302)),
         "quizzes:submit": (
             "post",
