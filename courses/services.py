@@ -253,6 +253,10 @@ def unit_complete(*, enrolment: Enrolment, unit: Unit) -> UnitProgress:
             enrolment=locked, unit=unit, defaults={"completed_at": timezone.now()}
         )
         _complete_if_done(locked)
+        done = getattr(enrolment, "done_unit_ids", None)
+        if done is not None:  # what enrolment_current brought stays true for the rest of the request
+            done.add(unit.pk)
+            enrolment.units_done = len(done)
         enrolment.completed_at = locked.completed_at
         enrolment.content_version = locked.content_version
     return progress
