@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from .models import Block, Course, CourseRelease, Enrolment, Pathway, Unit, UnitProgress, UnitVisit
@@ -74,8 +74,17 @@ def enrolment_current(*, learner, course: Course) -> Enrolment | None:
     if enrolment is None:
         return None
     enrolment.course = course
-    done = set(UnitProgress.objects.filter(enrolment_id=enrolment.pk).values_list("unit_id", flat=True))
+    # One query for both: the units done (1) and the units opened (0), read by unit_is_complete, unit_opened.
+    done_or_opened = (
+        UnitProgress.objects.filter(enrolment_id=enrolment.pk)
+        .values_list("unit_id", Value(1))
+        .union(UnitVisit.objects.filter(enrolment_id=enrolment.pk).values_list("unit_id", Value(0)), all=True)
+    )
+    done, opened = set(), set()
+    for unit_id, is_done in done_or_opened:
+        (done if is_done else opened).add(unit_id)
     enrolment.done_unit_ids = done
+    enrolment.opened_unit_ids = opened
     enrolment.units_done = len(done)
     enrolment.units_total = course_structure(course=course).units_total
     return enrolment
@@ -169,7 +178,11 @@ def carried_unit_ids(*, enrolment: Enrolment) -> set[int]:
 
 
 def unit_opened(*, enrolment: Enrolment, unit: Unit) -> bool:
-    """Has the learner opened this unit's content (recorded by the unit page)? Its quiz opens only then."""
+    """Has the learner opened this unit's content (recorded by the unit page)? Its quiz opens only then.
+    Read from the units opened that enrolment_current brought, else asked."""
+    opened = getattr(enrolment, "opened_unit_ids", None)
+    if opened is not None:
+        return unit.pk in opened
     return UnitVisit.objects.filter(enrolment=enrolment, unit=unit).exists()
 
 

@@ -86,20 +86,39 @@ def allowance_compute(
     return Allowance(limit=limit, used=count, locked_until=lock_end, cooling_off_hours=hours, passed=False)
 
 
+def enrolment_attempts(*, enrolment: Enrolment, quiz: Quiz) -> list[Attempt]:
+    """Every attempt of the enrolment at the quiz (open and submitted, newest submission first), each with
+    `unit_done` (does its pass count: rules below). One query, kept on the enrolment object for the rest of
+    the request, so the allowance, the history and the open attempt are read together (issue 20)."""
+    memo = enrolment.__dict__.setdefault("_quiz_attempts", {})
+    if quiz.pk not in memo:
+        memo[quiz.pk] = list(
+            Attempt.objects.filter(enrolment=enrolment, quiz=quiz)
+            .annotate(unit_done=_unit_done())
+            .order_by("-submitted_at", "-id")
+        )
+    return memo[quiz.pk]
+
+
+def enrolment_attempts_forget(*, enrolment: Enrolment) -> None:
+    enrolment.__dict__.pop("_quiz_attempts", None)
+
+
 def allowance_for(*, enrolment: Enrolment, quiz: Quiz, now: dt.datetime | None = None) -> Allowance:
-    """Two queries: the enrolment's submitted attempts at the quiz, and its lock resets."""
-    rows = list(
-        Attempt.objects.filter(enrolment=enrolment, quiz=quiz, submitted_at__isnull=False)
-        .annotate(unit_done=_unit_done())
-        .values_list("submitted_at", "passed", "unit_done")
-    )
-    resets = list(
-        LockReset.objects.filter(enrolment=enrolment, quiz=quiz).values_list("created_at", flat=True)
+    """The enrolment's attempts at the quiz (enrolment_attempts: one query, or none if read already), and
+    its lock resets only when a failure could be lifted by one."""
+    attempts = enrolment_attempts(enrolment=enrolment, quiz=quiz)
+    rows = [(a.submitted_at, a.passed, a.unit_done) for a in attempts if a.submitted_at is not None]
+    failures = [at for at, passed, _ in rows if not passed]
+    resets = (
+        list(LockReset.objects.filter(enrolment=enrolment, quiz=quiz).values_list("created_at", flat=True))
+        if failures
+        else []
     )
     return allowance_compute(
         limit=quiz.max_attempts,
         hours=quiz.cooling_off_hours,
-        failures=[at for at, passed, _ in rows if not passed],
+        failures=failures,
         resets=resets,
         passed=any(passed and done for _, passed, done in rows),
         now=now or timezone.now(),

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from courses import selectors as course_selectors
 from courses import services as course_services
-from courses.models import Enrolment
+from courses.models import Enrolment, UnitVisit
 
 from . import rules, selectors
 from .models import Answer, Attempt, InvalidResponse, LockReset, Quiz
@@ -68,7 +69,7 @@ def attempt_start(*, enrolment: Enrolment, quiz: Quiz, allowance: rules.Allowanc
     course_services.unit_time_close(enrolment=enrolment)  # the learner has moved on from the unit page
     bank = selectors.question_bank_for_pathway(quiz=quiz, pathway=enrolment.pathway)
     bank_ids = [pk for pk, _ in bank]
-    existing = selectors.attempt_open(enrolment=enrolment, quiz=quiz)
+    existing = selectors.attempt_open_read(enrolment=enrolment, quiz=quiz)
     if existing is not None:
         existing.quiz = quiz
         if not _attempt_is_stale(existing, bank_ids):
@@ -81,6 +82,7 @@ def attempt_start(*, enrolment: Enrolment, quiz: Quiz, allowance: rules.Allowanc
     question_ids = rules.draw_questions(
         bank, count=quiz.questions_per_attempt, min_scenario=quiz.min_scenario_questions, seed=seed
     )
+    rules.enrolment_attempts_forget(enrolment=enrolment)  # what this request read of them is out of date now
     try:
         with transaction.atomic():
             return Attempt.objects.create(
@@ -94,14 +96,28 @@ def attempt_start(*, enrolment: Enrolment, quiz: Quiz, allowance: rules.Allowanc
 def attempt_submit(*, attempt: Attempt, data: Any) -> SubmitResult:
     """Grade and close an open attempt. Missing answers come back as errors and change nothing; tampered data
     raises InvalidResponse and changes nothing; a second submit raises AttemptNotAllowed."""
+    if Attempt._meta.get_field("enrolment").is_cached(attempt):
+        rules.enrolment_attempts_forget(enrolment=attempt.enrolment)  # read again after this submit
     with transaction.atomic():
+        # One query: the attempt and its enrolment locked (a pass completes the unit under that lock), with
+        # its quiz, unit and course, and whether the learner has opened the unit (read before you are
+        # tested; a role change or a release can close it again).
         locked = (
-            Attempt.objects.select_for_update(of=("self",))
+            Attempt.objects.select_for_update(of=("self", "enrolment"))
             .select_related("quiz__unit__course", "enrolment")
+            .annotate(
+                unit_opened=Exists(
+                    UnitVisit.objects.filter(
+                        enrolment_id=OuterRef("enrolment_id"), unit_id=OuterRef("quiz__unit_id")
+                    )
+                )
+            )
             .get(pk=attempt.pk)
         )
         if locked.submitted_at is not None:
             raise AttemptNotAllowed("This attempt has already been submitted.")
+        if not locked.unit_opened:
+            raise UnitNotOpened("Read the unit before you take its quiz.")
         allowance = rules.allowance_for(enrolment=locked.enrolment, quiz=locked.quiz)
         if allowance.is_locked:
             raise QuizLocked(allowance)
@@ -155,7 +171,10 @@ def attempt_submit(*, attempt: Attempt, data: Any) -> SubmitResult:
         locked.save(update_fields=["score", "passed", "submitted_at", "is_practice", "seconds_spent"])
         course_services.enrolment_add_time(enrolment=locked.enrolment, seconds=locked.seconds_spent)
         if locked.passed and not locked.enrolment.is_complete:
-            course_services.unit_complete(enrolment=locked.enrolment, unit=locked.quiz.unit)
+            locked.enrolment.course = locked.quiz.unit.course
+            course_services.unit_complete(
+                enrolment=locked.enrolment, unit=locked.quiz.unit, locked_enrolment=locked.enrolment
+            )
     return SubmitResult(attempt=locked, errors={}, responses=responses)
 
 

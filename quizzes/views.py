@@ -32,7 +32,7 @@ def _render_locked(
     allowance,
     status=200,
 ) -> HttpResponse:
-    history = list(selectors.attempt_history(enrolment=enrolment, quiz=quiz))
+    history = selectors.attempt_history_list(enrolment=enrolment, quiz=quiz)
     return render(
         request,
         "quizzes/no_attempts.html",
@@ -68,7 +68,7 @@ def _render_quiz(
     allowance: rules.Allowance | None = None,
 ) -> HttpResponse:
     questions = selectors.questions_with_choices(question_ids=attempt.question_ids, attempt=attempt)
-    history = list(selectors.attempt_history(enrolment=attempt.enrolment, quiz=attempt.quiz))
+    history = selectors.attempt_history_list(enrolment=attempt.enrolment, quiz=attempt.quiz)
     errors = errors or {}
     items = [
         {
@@ -138,10 +138,11 @@ def submit(request: HttpRequest, public_id) -> HttpResponse:
             {"attempt": attempt, "course": course, "unit": unit},
             status=400,
         )
-    if not course_selectors.unit_opened(enrolment=attempt.enrolment, unit=unit):
-        return _to_unit_first(request, course, unit)
     try:
+        # Refused with UnitNotOpened before the learner has opened the unit (checked with the attempt's lock).
         result = services.attempt_submit(attempt=attempt, data=request.POST)
+    except services.UnitNotOpened:
+        return _to_unit_first(request, course, unit)
     except services.QuizLocked as locked:
         return _render_locked(
             request,
