@@ -104,6 +104,16 @@ def enrolment_attempts_forget(*, enrolment: Enrolment) -> None:
     enrolment.__dict__.pop("_quiz_attempts", None)
 
 
+def enrolment_attempts_set_open(*, enrolment: Enrolment, quiz: Quiz, attempt: Attempt | None) -> None:
+    """What was read of the enrolment's attempts, with its open attempt now `attempt` (started, or none)."""
+    memo = enrolment.__dict__.get("_quiz_attempts", {})
+    if quiz.pk in memo:
+        memo[quiz.pk] = [a for a in memo[quiz.pk] if a.submitted_at is not None]
+        if attempt is not None:
+            attempt.unit_done = False
+            memo[quiz.pk].insert(0, attempt)
+
+
 def allowance_for(*, enrolment: Enrolment, quiz: Quiz, now: dt.datetime | None = None) -> Allowance:
     """The enrolment's attempts at the quiz (enrolment_attempts: one query, or none if read already), and
     its lock resets only when a failure could be lifted by one."""

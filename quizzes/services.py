@@ -82,14 +82,16 @@ def attempt_start(*, enrolment: Enrolment, quiz: Quiz, allowance: rules.Allowanc
     question_ids = rules.draw_questions(
         bank, count=quiz.questions_per_attempt, min_scenario=quiz.min_scenario_questions, seed=seed
     )
-    rules.enrolment_attempts_forget(enrolment=enrolment)  # what this request read of them is out of date now
     try:
         with transaction.atomic():
-            return Attempt.objects.create(
+            created = Attempt.objects.create(
                 enrolment=enrolment, quiz=quiz, question_ids=question_ids, seed=seed
             )
+        rules.enrolment_attempts_set_open(enrolment=enrolment, quiz=quiz, attempt=created)
+        return created
     except IntegrityError:
         # A concurrent request (double click, two tabs) started it first.
+        rules.enrolment_attempts_forget(enrolment=enrolment)
         return Attempt.objects.get(enrolment=enrolment, quiz=quiz, submitted_at__isnull=True)
 
 
