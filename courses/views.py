@@ -118,6 +118,7 @@ def _unit_or_404(course: Course, unit_slug: str) -> Unit:
 def unit_detail(request: HttpRequest, course_slug: str, unit_slug: str) -> HttpResponse:
     course = _course_or_404(course_slug, with_pathways=False)
     unit = _unit_or_404(course, unit_slug)
+    unit.course = course  # a copy from the cached structure: its quiz is found in the cache too
     enrolment = selectors.enrolment_current(learner=request.user, course=course)
     if enrolment is None:
         return redirect("courses:detail", course_slug=course.slug)

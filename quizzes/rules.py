@@ -187,10 +187,21 @@ def locks_for_enrolments(*, enrolments: list[Enrolment], now: dt.datetime | None
 
 
 def assessment_status(enrolment: Enrolment, unit) -> str | None:
-    """The unit page's line about its quiz, in plain words (registered with courses.hooks): three queries."""
-    quiz = Quiz.objects.filter(unit=unit, is_active=True).first()
+    """The unit page's line about its quiz, in plain words (registered with courses.hooks): the enrolment's
+    attempts at it (and its lock resets after a failure); the quiz itself from the per-version cache when the
+    unit comes with its course."""
+    from . import selectors
+
+    if type(unit)._meta.get_field("course").is_cached(unit):  # the unit page: its quiz from the cache
+        try:
+            quiz = selectors.quiz_for_unit_slug(course=unit.course, unit_slug=unit.slug)
+        except Quiz.DoesNotExist:
+            return None
+    else:
+        quiz = Quiz.objects.filter(unit=unit, is_active=True).first()
     if quiz is None:
         return None
+
     allowance = allowance_for(enrolment=enrolment, quiz=quiz)
     if allowance.is_locked:
         ends = timezone.localtime(allowance.locked_until)
