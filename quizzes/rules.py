@@ -7,12 +7,16 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from courses.models import Enrolment, UnitProgress
+from courses.models import Enrolment
 
 from .models import Attempt, LockReset, Quiz
+from .selectors import (
+    _unit_done,
+    enrolment_attempts,
+    quiz_for_unit_slug,
+)
 
 # A quiz left open for hours is not time on task: one attempt counts at most this long.
 QUIZ_MAX_SECONDS = 30 * 60
@@ -86,34 +90,6 @@ def allowance_compute(
     return Allowance(limit=limit, used=count, locked_until=lock_end, cooling_off_hours=hours, passed=False)
 
 
-def enrolment_attempts(*, enrolment: Enrolment, quiz: Quiz) -> list[Attempt]:
-    """Every attempt of the enrolment at the quiz (open and submitted, newest submission first), each with
-    `unit_done` (does its pass count: rules below). One query, kept on the enrolment object for the rest of
-    the request, so the allowance, the history and the open attempt are read together (issue 20)."""
-    memo = enrolment.__dict__.setdefault("_quiz_attempts", {})
-    if quiz.pk not in memo:
-        memo[quiz.pk] = list(
-            Attempt.objects.filter(enrolment=enrolment, quiz=quiz)
-            .annotate(unit_done=_unit_done())
-            .order_by("-submitted_at", "-id")
-        )
-    return memo[quiz.pk]
-
-
-def enrolment_attempts_forget(*, enrolment: Enrolment) -> None:
-    enrolment.__dict__.pop("_quiz_attempts", None)
-
-
-def enrolment_attempts_set_open(*, enrolment: Enrolment, quiz: Quiz, attempt: Attempt | None) -> None:
-    """What was read of the enrolment's attempts, with its open attempt now `attempt` (started, or none)."""
-    memo = enrolment.__dict__.get("_quiz_attempts", {})
-    if quiz.pk in memo:
-        memo[quiz.pk] = [a for a in memo[quiz.pk] if a.submitted_at is not None]
-        if attempt is not None:
-            attempt.unit_done = False
-            memo[quiz.pk].insert(0, attempt)
-
-
 def allowance_for(*, enrolment: Enrolment, quiz: Quiz, now: dt.datetime | None = None) -> Allowance:
     """The enrolment's attempts at the quiz (enrolment_attempts: one query, or none if read already), and
     its lock resets only when a failure could be lifted by one."""
@@ -132,14 +108,6 @@ def allowance_for(*, enrolment: Enrolment, quiz: Quiz, now: dt.datetime | None =
         resets=resets,
         passed=any(passed and done for _, passed, done in rows),
         now=now or timezone.now(),
-    )
-
-
-def _unit_done() -> Exists:
-    """A pass counts (no limit, practice, full review) only while its unit is complete in the enrolment: a
-    unit reopened by a major release or a role change is assessed again under the limits."""
-    return Exists(
-        UnitProgress.objects.filter(enrolment_id=OuterRef("enrolment_id"), unit_id=OuterRef("quiz__unit_id"))
     )
 
 
@@ -190,11 +158,9 @@ def assessment_status(enrolment: Enrolment, unit) -> str | None:
     """The unit page's line about its quiz, in plain words (registered with courses.hooks): the enrolment's
     attempts at it (and its lock resets after a failure); the quiz itself from the per-version cache when the
     unit comes with its course."""
-    from . import selectors
-
     if type(unit)._meta.get_field("course").is_cached(unit):  # the unit page: its quiz from the cache
         try:
-            quiz = selectors.quiz_for_unit_slug(course=unit.course, unit_slug=unit.slug)
+            quiz = quiz_for_unit_slug(course=unit.course, unit_slug=unit.slug)
         except Quiz.DoesNotExist:
             return None
     else:

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from courses.models import Course, Enrolment, Pathway, Unit
+from courses.models import Course, Enrolment, Pathway, Unit, UnitProgress
 from courses.selectors import carried_unit_ids
 
 from . import content_cache
@@ -111,17 +111,49 @@ def attempt_history(*, enrolment: Enrolment, quiz: Quiz) -> QuerySet[Attempt]:
     )
 
 
+def enrolment_attempts(*, enrolment: Enrolment, quiz: Quiz) -> list[Attempt]:
+    """Every attempt of the enrolment at the quiz (open and submitted, newest submission first), each with
+    `unit_done` (does its pass count: rules below). One query, kept on the enrolment object for the rest of
+    the request, so the allowance, the history and the open attempt are read together (issue 20)."""
+    memo = enrolment.__dict__.setdefault("_quiz_attempts", {})
+    if quiz.pk not in memo:
+        memo[quiz.pk] = list(
+            Attempt.objects.filter(enrolment=enrolment, quiz=quiz)
+            .annotate(unit_done=_unit_done())
+            .order_by("-submitted_at", "-id")
+        )
+    return memo[quiz.pk]
+
+
+def enrolment_attempts_forget(*, enrolment: Enrolment) -> None:
+    enrolment.__dict__.pop("_quiz_attempts", None)
+
+
+def enrolment_attempts_set_open(*, enrolment: Enrolment, quiz: Quiz, attempt: Attempt | None) -> None:
+    """What was read of the enrolment's attempts, with its open attempt now `attempt` (started, or none)."""
+    memo = enrolment.__dict__.get("_quiz_attempts", {})
+    if quiz.pk in memo:
+        memo[quiz.pk] = [a for a in memo[quiz.pk] if a.submitted_at is not None]
+        if attempt is not None:
+            attempt.unit_done = False
+            memo[quiz.pk].insert(0, attempt)
+
+
+def _unit_done() -> Exists:
+    """A pass counts (no limit, practice, full review) only while its unit is complete in the enrolment: a
+    unit reopened by a major release or a role change is assessed again under the limits."""
+    return Exists(
+        UnitProgress.objects.filter(enrolment_id=OuterRef("enrolment_id"), unit_id=OuterRef("quiz__unit_id"))
+    )
+
+
 def attempt_history_list(*, enrolment: Enrolment, quiz: Quiz) -> list[Attempt]:
     """The submitted attempts, newest first, from the attempts the request read already (rules)."""
-    from .rules import enrolment_attempts
-
     return [a for a in enrolment_attempts(enrolment=enrolment, quiz=quiz) if a.submitted_at is not None]
 
 
 def attempt_open_read(*, enrolment: Enrolment, quiz: Quiz) -> Attempt | None:
-    """The open attempt, from the attempts the request read already (rules.enrolment_attempts)."""
-    from .rules import enrolment_attempts
-
+    """The open attempt, from the attempts the request read already (enrolment_attempts)."""
     attempts = enrolment_attempts(enrolment=enrolment, quiz=quiz)
     return next((a for a in attempts if a.submitted_at is None), None)
 

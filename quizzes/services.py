@@ -87,11 +87,11 @@ def attempt_start(*, enrolment: Enrolment, quiz: Quiz, allowance: rules.Allowanc
             created = Attempt.objects.create(
                 enrolment=enrolment, quiz=quiz, question_ids=question_ids, seed=seed
             )
-        rules.enrolment_attempts_set_open(enrolment=enrolment, quiz=quiz, attempt=created)
+        selectors.enrolment_attempts_set_open(enrolment=enrolment, quiz=quiz, attempt=created)
         return created
     except IntegrityError:
         # A concurrent request (double click, two tabs) started it first.
-        rules.enrolment_attempts_forget(enrolment=enrolment)
+        selectors.enrolment_attempts_forget(enrolment=enrolment)
         return Attempt.objects.get(enrolment=enrolment, quiz=quiz, submitted_at__isnull=True)
 
 
@@ -99,7 +99,7 @@ def attempt_submit(*, attempt: Attempt, data: Any) -> SubmitResult:
     """Grade and close an open attempt. Missing answers come back as errors and change nothing; tampered data
     raises InvalidResponse and changes nothing; a second submit raises AttemptNotAllowed."""
     if Attempt._meta.get_field("enrolment").is_cached(attempt):
-        rules.enrolment_attempts_forget(enrolment=attempt.enrolment)  # read again after this submit
+        selectors.enrolment_attempts_forget(enrolment=attempt.enrolment)  # read again after this submit
     with transaction.atomic():
         # One query: the attempt and its enrolment locked (a pass completes the unit under that lock), with
         # its quiz, unit and course, and whether the learner has opened the unit (read before you are
