@@ -10,10 +10,11 @@ end
 
 function init(args)
   nthreads = tonumber(args[1]) or 1
+  offset = tonumber(args[2]) or 0  -- the rows earlier rounds posted are skipped
 end
 
 function request()
-  local i = counter * nthreads + id
+  local i = offset + counter * nthreads + id
   counter = counter + 1
   local row = rows[(i % #rows) + 1]
   return wrk.format("POST", row[1], {

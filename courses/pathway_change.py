@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from . import hooks
 from .models import Block, Enrolment, Pathway, StoryRun, Unit, UnitProgress, UnitVisit
+from .structure import course_structure
 
 
 class PathwayChangeRefused(ValueError):
@@ -55,9 +56,13 @@ def pathway_change_plan(*, enrolment: Enrolment, pathway: Pathway) -> PathwayCha
     differing = _units_with_different_blocks(**ids) | hooks.assessment_differences(
         course_id=enrolment.course_id, first_pathway_id=enrolment.pathway_id, second_pathway_id=pathway.pk
     )
-    done = Unit.objects.filter(
-        pk__in=UnitProgress.objects.filter(enrolment=enrolment).values("unit_id")
-    ).order_by("order", "id")
+    done_ids = getattr(enrolment, "done_unit_ids", None)  # brought by selectors.enrolment_current
+    if done_ids is not None and enrolment.course_id is not None:
+        done = [u for u in course_structure(course=enrolment.course).units if u.pk in done_ids]
+    else:
+        done = Unit.objects.filter(
+            pk__in=UnitProgress.objects.filter(enrolment=enrolment).values("unit_id")
+        ).order_by("order", "id")
     kept, redo = [], []
     for unit in done:
         (redo if unit.pk in differing else kept).append(unit)

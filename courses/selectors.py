@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from .models import Block, Course, CourseRelease, Enrolment, Pathway, Unit, UnitProgress, UnitVisit
+from .structure import course_structure
 
 
 def course_list_published() -> QuerySet[Course]:
@@ -56,12 +58,36 @@ def enrolment_list_for_dashboard(*, learner) -> QuerySet[Enrolment]:
 
 
 def enrolment_current(*, learner, course: Course) -> Enrolment | None:
-    """The learner's open enrolment on the course, else their latest completed one, with progress counts."""
+    """The learner's open enrolment on the course, else their latest completed one, with progress counts
+    (units_done, units_total) and the ids of the units done (done_unit_ids, read by unit_is_complete).
+
+    Two plain queries (issue 20): the enrolment with its pathway, the open one first (a learner has at most
+    one), and its completed units; the course's unit count comes from its cached structure."""
     if not learner.is_authenticated:
         return None
-    qs = _with_progress(Enrolment.objects.filter(learner=learner, course=course))
-    open_enrolment = qs.filter(completed_at__isnull=True).first()
-    return open_enrolment or qs.filter(completed_at__isnull=False).order_by("-completed_at").first()
+    enrolment = (
+        Enrolment.objects.filter(learner=learner, course=course)
+        .select_related("pathway")
+        .order_by(F("completed_at").desc(nulls_first=True))
+        .first()
+    )
+    if enrolment is None:
+        return None
+    enrolment.course = course
+    # One query for both: the units done (1) and the units opened (0), read by unit_is_complete, unit_opened.
+    done_or_opened = (
+        UnitProgress.objects.filter(enrolment_id=enrolment.pk)
+        .values_list("unit_id", Value(1))
+        .union(UnitVisit.objects.filter(enrolment_id=enrolment.pk).values_list("unit_id", Value(0)), all=True)
+    )
+    done, opened = set(), set()
+    for unit_id, is_done in done_or_opened:
+        (done if is_done else opened).add(unit_id)
+    enrolment.done_unit_ids = done
+    enrolment.opened_unit_ids = opened
+    enrolment.units_done = len(done)
+    enrolment.units_total = course_structure(course=course).units_total
+    return enrolment
 
 
 @dataclass(frozen=True)
@@ -72,6 +98,12 @@ class OutlineUnit:
 
 
 def course_outline(*, enrolment: Enrolment) -> list[OutlineUnit]:
+    """The course's units in order, each complete or not: from the cached structure and the units done that
+    enrolment_current brought (no query), else one query."""
+    done = getattr(enrolment, "done_unit_ids", None)
+    if done is not None:
+        units = [copy.copy(u) for u in course_structure(course=enrolment.course).units]
+        return [OutlineUnit(unit=u, is_complete=u.pk in done, number=i) for i, u in enumerate(units, start=1)]
     units = Unit.objects.filter(course_id=enrolment.course_id).annotate(
         is_complete=Exists(UnitProgress.objects.filter(enrolment=enrolment, unit=OuterRef("pk")))
     )
@@ -94,7 +126,8 @@ def unit_blocks_for_pathway(*, unit: Unit, pathway: Pathway) -> QuerySet[Block]:
 
 
 def unit_get(*, course: Course, slug: str) -> Unit:
-    return Unit.objects.get(course=course, slug=slug)
+    """From the course's cached structure (a copy); Unit.DoesNotExist for a slug it does not have."""
+    return course_structure(course=course).unit(slug)
 
 
 def unit_neighbours(*, unit: Unit) -> tuple[Unit | None, Unit | None]:
@@ -108,6 +141,10 @@ def unit_neighbours(*, unit: Unit) -> tuple[Unit | None, Unit | None]:
 
 
 def unit_is_complete(*, enrolment: Enrolment, unit: Unit) -> bool:
+    """Read from the units done that enrolment_current brought, else asked."""
+    done = getattr(enrolment, "done_unit_ids", None)
+    if done is not None:
+        return unit.pk in done
     return UnitProgress.objects.filter(enrolment=enrolment, unit=unit).exists()
 
 
@@ -141,7 +178,11 @@ def carried_unit_ids(*, enrolment: Enrolment) -> set[int]:
 
 
 def unit_opened(*, enrolment: Enrolment, unit: Unit) -> bool:
-    """Has the learner opened this unit's content (recorded by the unit page)? Its quiz opens only then."""
+    """Has the learner opened this unit's content (recorded by the unit page)? Its quiz opens only then.
+    Read from the units opened that enrolment_current brought, else asked."""
+    opened = getattr(enrolment, "opened_unit_ids", None)
+    if opened is not None:
+        return unit.pk in opened
     return UnitVisit.objects.filter(enrolment=enrolment, unit=unit).exists()
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from .models import Course, Enrolment, Pathway, StoryRun, Unit, UnitProgress, UnitVisit
 from .signals import enrolment_completed
 from .stories import unit_story_blocker
+from .structure import course_structure
 
 
 class UnitNotInPathway(ValidationError):
@@ -77,9 +78,15 @@ def _finish_story_first(title: str, then: str = QUIZ_AFTER_STORY) -> str:
 def unit_assessment_blocker(*, enrolment: Enrolment, unit: Unit) -> str | None:
     """Why the unit's quiz cannot open yet for this learner (None when it can)."""
     opened, story = unit_story_blocker(enrolment=enrolment, unit=unit)
+    return assessment_blocker_reason(opened=opened, unfinished_story=story)
+
+
+def assessment_blocker_reason(*, opened: bool, unfinished_story: str | None) -> str | None:
+    """The one wording of the rule "opened, and every story of the unit reached to an end", for callers that
+    read both facts in their own query (the quiz submit reads them with the attempt's lock)."""
     if not opened:
         return READ_UNIT_FIRST
-    return _finish_story_first(story) if story else None
+    return _finish_story_first(unfinished_story) if unfinished_story else None
 
 
 def unit_can_be_marked_read(*, unit: Unit) -> bool:
@@ -252,6 +259,9 @@ def unit_visit(*, enrolment: Enrolment, unit: Unit, now=None) -> None:
         Enrolment.objects.filter(pk=enrolment.pk).update(**updates)
     for name, value in updates.items():
         setattr(enrolment, name, value)
+    opened_ids = getattr(enrolment, "opened_unit_ids", None)  # brought by selectors.enrolment_current
+    if opened_ids is not None:
+        opened_ids.add(unit.pk)
     seen = UnitVisit.objects.filter(enrolment=enrolment, unit=unit).update(
         last_opened_at=now, times_opened=F("times_opened") + 1
     )
@@ -277,20 +287,33 @@ def unit_mark_read(*, enrolment: Enrolment, unit: Unit) -> UnitProgress | None:
     return unit_complete(enrolment=enrolment, unit=unit)
 
 
-def unit_complete(*, enrolment: Enrolment, unit: Unit) -> UnitProgress:
+def unit_complete(
+    *, enrolment: Enrolment, unit: Unit, locked_enrolment: Enrolment | None = None
+) -> UnitProgress:
     """Record a unit as complete (idempotent); for the learner's "mark as read" use `unit_mark_read`, the
     quizzes app calls this when a quiz is passed. When every unit is done and the completion rule has no
     blockers, the enrolment completes and `enrolment_completed` is sent once, inside this transaction, so
     listeners (the pending certificate) commit or roll back with it. Otherwise the enrolment stays open, and
-    the next completion of any unit (marking read again, passing a quiz again) asks the rule again."""
+    the next completion of any unit (marking read again, passing a quiz again) asks the rule again.
+
+    `locked_enrolment`: the enrolment row already locked (select_for_update) in the caller's transaction
+    (a quiz submit locks it with the attempt), so it is not locked again."""
     if unit.course_id != enrolment.course_id:
         raise UnitNotInPathway("This unit is not part of the learner's course.")
-    with transaction.atomic():
-        locked = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-        progress, _ = UnitProgress.objects.get_or_create(
-            enrolment=locked, unit=unit, defaults={"completed_at": timezone.now()}
+    # No savepoint of its own inside a caller's transaction (a quiz submit): any error here aborts that whole
+    # transaction anyway, and a SAVEPOINT and its RELEASE are two round trips (issue 20).
+    with transaction.atomic(savepoint=False):
+        locked = locked_enrolment or Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        # Insert unless recorded already (no savepoint needed for the race), then read the row that stands.
+        UnitProgress.objects.bulk_create(
+            [UnitProgress(enrolment=locked, unit=unit, completed_at=timezone.now())], ignore_conflicts=True
         )
+        progress = UnitProgress.objects.get(enrolment_id=locked.pk, unit_id=unit.pk)
         _complete_if_done(locked)
+        done = getattr(enrolment, "done_unit_ids", None)
+        if done is not None:  # what enrolment_current brought stays true for the rest of the request
+            done.add(unit.pk)
+            enrolment.units_done = len(done)
         enrolment.completed_at = locked.completed_at
         enrolment.content_version = locked.content_version
     return progress
@@ -301,7 +324,10 @@ def _complete_if_done(locked: Enrolment) -> bool:
     goes out once."""
     if locked.completed_at is not None:
         return False
-    total = Unit.objects.filter(course_id=locked.course_id).count()
+    if Enrolment._meta.get_field("course").is_cached(locked):  # its cached structure: fresh with the row
+        total = course_structure(course=locked.course).units_total
+    else:
+        total = Unit.objects.filter(course_id=locked.course_id).count()
     done = UnitProgress.objects.filter(enrolment=locked).count()
     if done < total or enrolment_completion_blockers(enrolment=locked):  # the counts first: cheap
         return False

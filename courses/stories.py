@@ -105,6 +105,36 @@ def _visible_to(pathway_id: int | OuterRef) -> Q:
     )
 
 
+def attempt_unfinished_story() -> Subquery:
+    """For a query over quiz attempts: the title of a story of the attempt's unit that the attempt's learner
+    sees but has not reached an end of (None when there is none). The same rule as unit_story_blocker."""
+    through = Block.pathways.through
+    visible = Q(~Exists(through.objects.filter(block_id=OuterRef("pk")))) | Q(
+        Exists(
+            through.objects.filter(
+                block_id=OuterRef("pk"), pathway_id=OuterRef(OuterRef("enrolment__pathway_id"))
+            )
+        )
+    )
+    unfinished = (
+        StoryBlock.objects.filter(unit_id=OuterRef("quiz__unit_id"))
+        .filter(visible)
+        .exclude(
+            Exists(
+                StoryRun.objects.filter(
+                    enrolment_id=OuterRef(OuterRef("enrolment_id")),
+                    unit_id=OuterRef(OuterRef("quiz__unit_id")),
+                    story_key=OuterRef("key"),
+                    ended_at__isnull=False,
+                    abandoned_at__isnull=True,
+                )
+            )
+        )
+        .order_by("order")
+    )
+    return Subquery(unfinished.values("title")[:1])
+
+
 def story_get(*, unit: Unit, pathway: Pathway, key: str) -> Story:
     """The unit's story with this key, if the pathway sees it (one query); raises StoryBlock.DoesNotExist."""
     block = StoryBlock.objects.filter(unit=unit, key=key).filter(_visible_to(pathway.pk)).get()
@@ -242,9 +272,7 @@ def story_restart(*, enrolment: Enrolment, unit: Unit, story: Story, now=None) -
         ).update(abandoned_at=now)
         try:
             with transaction.atomic():
-                return StoryRun.objects.create(
-                    **open_run, started_at=now, current_step=story.first.key
-                )
+                return StoryRun.objects.create(**open_run, started_at=now, current_step=story.first.key)
         except IntegrityError:  # a second tab started again at the same moment: one open run, theirs
             return StoryRun.objects.get(**open_run, ended_at__isnull=True, abandoned_at__isnull=True)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -10,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import hooks, pathway_change, selectors, services
 from .models import Course, Enrolment, Unit
+from .structure import course_structure
 
 
 def _course_or_404(slug: str, *, with_pathways: bool = True) -> Course:
@@ -115,12 +118,14 @@ def _unit_or_404(course: Course, unit_slug: str) -> Unit:
 def unit_detail(request: HttpRequest, course_slug: str, unit_slug: str) -> HttpResponse:
     course = _course_or_404(course_slug, with_pathways=False)
     unit = _unit_or_404(course, unit_slug)
+    unit.course = course  # a copy from the cached structure: its quiz is found in the cache too
     enrolment = selectors.enrolment_current(learner=request.user, course=course)
     if enrolment is None:
         return redirect("courses:detail", course_slug=course.slug)
     services.unit_visit(enrolment=enrolment, unit=unit)
-    blocks = selectors.unit_blocks_for_pathway(unit=unit, pathway=enrolment.pathway)
-    previous, following = selectors.unit_neighbours(unit=unit)
+    # A callable: the template calls it only when the rendered blocks are not in the cache.
+    blocks = partial(selectors.unit_blocks_for_pathway, unit=unit, pathway=enrolment.pathway)
+    previous, following = course_structure(course=course).neighbours(unit)
     return render(
         request,
         "courses/unit_detail.html",
@@ -161,7 +166,7 @@ def unit_mark_read(request: HttpRequest, course_slug: str, unit_slug: str) -> Ht
         return redirect("courses:unit", course_slug=course.slug, unit_slug=unit.slug)
     if progress is None:  # the enrolment is complete already
         return redirect("courses:detail", course_slug=course.slug)
-    _, following = selectors.unit_neighbours(unit=unit)
+    _, following = course_structure(course=course).neighbours(unit)
     if following is not None:
         return redirect("courses:unit", course_slug=course.slug, unit_slug=following.slug)
     return redirect("courses:detail", course_slug=course.slug)

@@ -94,7 +94,9 @@ def parse_database_url(url: str) -> dict:
     else:
         config["PORT"] = str(config.get("PORT") or "")
         config["CONN_MAX_AGE"] = 60
-        config["CONN_HEALTH_CHECKS"] = True
+        # No `SELECT 1` before each request's first query (issue 20): a connection that broke is closed by
+        # Django after the error it raises, and the next request opens a new one.
+        config["CONN_HEALTH_CHECKS"] = False
     return config
 
 

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from polymorphic.admin import PolymorphicChildModelAdmin, PolymorphicParentModelAdmin
 
+from courses import services as course_services
 from courses.admin_material import numbers_unchanged_form
 
 from . import rules, services
@@ -36,6 +37,12 @@ class QuestionChildAdmin(PolymorphicChildModelAdmin):
     inlines = [ChoiceInline]
     filter_horizontal = ("pathways",)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Mark the course changed: cached quiz content (quizzes.content_cache, every process) is keyed on it,
+        # and open attempts drawn before the edit are drawn again.
+        course_services.course_content_touched(course_id=form.instance.quiz.unit.course_id)
+
 
 for _model in QUESTION_MODELS:
     admin.site.register(
@@ -58,6 +65,7 @@ class QuizAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         services.quiz_unit_sync(quiz=obj)
+        course_services.course_content_touched(course_id=obj.unit.course_id)  # cached quiz content
 
     def delete_model(self, request, obj):
         unit = obj.unit

@@ -7,12 +7,16 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from courses.models import Enrolment, UnitProgress
+from courses.models import Enrolment
 
 from .models import Attempt, LockReset, Quiz
+from .selectors import (
+    _unit_done,
+    enrolment_attempts,
+    quiz_for_unit_slug,
+)
 
 # A quiz left open for hours is not time on task: one attempt counts at most this long.
 QUIZ_MAX_SECONDS = 30 * 60
@@ -87,30 +91,23 @@ def allowance_compute(
 
 
 def allowance_for(*, enrolment: Enrolment, quiz: Quiz, now: dt.datetime | None = None) -> Allowance:
-    """Two queries: the enrolment's submitted attempts at the quiz, and its lock resets."""
-    rows = list(
-        Attempt.objects.filter(enrolment=enrolment, quiz=quiz, submitted_at__isnull=False)
-        .annotate(unit_done=_unit_done())
-        .values_list("submitted_at", "passed", "unit_done")
-    )
-    resets = list(
-        LockReset.objects.filter(enrolment=enrolment, quiz=quiz).values_list("created_at", flat=True)
+    """The enrolment's attempts at the quiz (enrolment_attempts: one query, or none if read already), and
+    its lock resets only when a failure could be lifted by one."""
+    attempts = enrolment_attempts(enrolment=enrolment, quiz=quiz)
+    rows = [(a.submitted_at, a.passed, a.unit_done) for a in attempts if a.submitted_at is not None]
+    failures = [at for at, passed, _ in rows if not passed]
+    resets = (
+        list(LockReset.objects.filter(enrolment=enrolment, quiz=quiz).values_list("created_at", flat=True))
+        if failures
+        else []
     )
     return allowance_compute(
         limit=quiz.max_attempts,
         hours=quiz.cooling_off_hours,
-        failures=[at for at, passed, _ in rows if not passed],
+        failures=failures,
         resets=resets,
         passed=any(passed and done for _, passed, done in rows),
         now=now or timezone.now(),
-    )
-
-
-def _unit_done() -> Exists:
-    """A pass counts (no limit, practice, full review) only while its unit is complete in the enrolment: a
-    unit reopened by a major release or a role change is assessed again under the limits."""
-    return Exists(
-        UnitProgress.objects.filter(enrolment_id=OuterRef("enrolment_id"), unit_id=OuterRef("quiz__unit_id"))
     )
 
 
@@ -158,10 +155,19 @@ def locks_for_enrolments(*, enrolments: list[Enrolment], now: dt.datetime | None
 
 
 def assessment_status(enrolment: Enrolment, unit) -> str | None:
-    """The unit page's line about its quiz, in plain words (registered with courses.hooks): three queries."""
-    quiz = Quiz.objects.filter(unit=unit, is_active=True).first()
+    """The unit page's line about its quiz, in plain words (registered with courses.hooks): the enrolment's
+    attempts at it (and its lock resets after a failure); the quiz itself from the per-version cache when the
+    unit comes with its course."""
+    if type(unit)._meta.get_field("course").is_cached(unit):  # the unit page: its quiz from the cache
+        try:
+            quiz = quiz_for_unit_slug(course=unit.course, unit_slug=unit.slug)
+        except Quiz.DoesNotExist:
+            return None
+    else:
+        quiz = Quiz.objects.filter(unit=unit, is_active=True).first()
     if quiz is None:
         return None
+
     allowance = allowance_for(enrolment=enrolment, quiz=quiz)
     if allowance.is_locked:
         ends = timezone.localtime(allowance.locked_until)

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from courses import services as course_services
-from courses.models import Enrolment
+from courses import stories as course_stories
+from courses.models import Enrolment, UnitVisit
 
 from . import rules, selectors
 from .models import Answer, Attempt, InvalidResponse, LockReset, Quiz
@@ -69,7 +71,7 @@ def attempt_start(*, enrolment: Enrolment, quiz: Quiz, allowance: rules.Allowanc
     course_services.unit_time_close(enrolment=enrolment)  # the learner has moved on from the unit page
     bank = selectors.question_bank_for_pathway(quiz=quiz, pathway=enrolment.pathway)
     bank_ids = [pk for pk, _ in bank]
-    existing = selectors.attempt_open(enrolment=enrolment, quiz=quiz)
+    existing = selectors.attempt_open_read(enrolment=enrolment, quiz=quiz)
     if existing is not None:
         existing.quiz = quiz
         if not _attempt_is_stale(existing, bank_ids):
@@ -84,25 +86,46 @@ def attempt_start(*, enrolment: Enrolment, quiz: Quiz, allowance: rules.Allowanc
     )
     try:
         with transaction.atomic():
-            return Attempt.objects.create(
+            created = Attempt.objects.create(
                 enrolment=enrolment, quiz=quiz, question_ids=question_ids, seed=seed
             )
+        selectors.enrolment_attempts_set_open(enrolment=enrolment, quiz=quiz, attempt=created)
+        return created
     except IntegrityError:
         # A concurrent request (double click, two tabs) started it first.
+        selectors.enrolment_attempts_forget(enrolment=enrolment)
         return Attempt.objects.get(enrolment=enrolment, quiz=quiz, submitted_at__isnull=True)
 
 
 def attempt_submit(*, attempt: Attempt, data: Any) -> SubmitResult:
     """Grade and close an open attempt. Missing answers come back as errors and change nothing; tampered data
     raises InvalidResponse and changes nothing; a second submit raises AttemptNotAllowed."""
+    if Attempt._meta.get_field("enrolment").is_cached(attempt):
+        selectors.enrolment_attempts_forget(enrolment=attempt.enrolment)  # read again after this submit
     with transaction.atomic():
+        # One query: the attempt and its enrolment locked (a pass completes the unit under that lock), with
+        # its quiz, unit and course, and whether the learner has opened the unit (read before you are
+        # tested; a role change or a release can close it again).
         locked = (
-            Attempt.objects.select_for_update(of=("self",))
+            Attempt.objects.select_for_update(of=("self", "enrolment"))
             .select_related("quiz__unit__course", "enrolment")
+            .annotate(
+                unit_opened=Exists(
+                    UnitVisit.objects.filter(
+                        enrolment_id=OuterRef("enrolment_id"), unit_id=OuterRef("quiz__unit_id")
+                    )
+                ),
+                unfinished_story=course_stories.attempt_unfinished_story(),
+            )
             .get(pk=attempt.pk)
         )
         if locked.submitted_at is not None:
             raise AttemptNotAllowed("This attempt has already been submitted.")
+        blocker = course_services.assessment_blocker_reason(
+            opened=locked.unit_opened, unfinished_story=locked.unfinished_story
+        )
+        if blocker:  # not opened (a role change or a release can close it again), or a story not finished
+            raise UnitNotOpened(blocker)
         allowance = rules.allowance_for(enrolment=locked.enrolment, quiz=locked.quiz)
         if allowance.is_locked:
             raise QuizLocked(allowance)
@@ -156,7 +179,10 @@ def attempt_submit(*, attempt: Attempt, data: Any) -> SubmitResult:
         locked.save(update_fields=["score", "passed", "submitted_at", "is_practice", "seconds_spent"])
         course_services.enrolment_add_time(enrolment=locked.enrolment, seconds=locked.seconds_spent)
         if locked.passed and not locked.enrolment.is_complete:
-            course_services.unit_complete(enrolment=locked.enrolment, unit=locked.quiz.unit)
+            locked.enrolment.course = locked.quiz.unit.course
+            course_services.unit_complete(
+                enrolment=locked.enrolment, unit=locked.quiz.unit, locked_enrolment=locked.enrolment
+            )
     return SubmitResult(attempt=locked, errors={}, responses=responses)
 
 

@@ -35,7 +35,7 @@ def _render_locked(
     allowance,
     status=200,
 ) -> HttpResponse:
-    history = list(selectors.attempt_history(enrolment=enrolment, quiz=quiz))
+    history = selectors.attempt_history_list(enrolment=enrolment, quiz=quiz)
     return render(
         request,
         "quizzes/no_attempts.html",
@@ -71,7 +71,7 @@ def _render_quiz(
     allowance: rules.Allowance | None = None,
 ) -> HttpResponse:
     questions = selectors.questions_with_choices(question_ids=attempt.question_ids, attempt=attempt)
-    history = list(selectors.attempt_history(enrolment=attempt.enrolment, quiz=attempt.quiz))
+    history = selectors.attempt_history_list(enrolment=attempt.enrolment, quiz=attempt.quiz)
     errors = errors or {}
     items = [
         {
@@ -141,11 +141,12 @@ def submit(request: HttpRequest, public_id) -> HttpResponse:
             {"attempt": attempt, "course": course, "unit": unit},
             status=400,
         )
-    blocker = course_services.unit_assessment_blocker(enrolment=attempt.enrolment, unit=unit)
-    if blocker:
-        return _to_unit_first(request, course, unit, blocker)
     try:
+        # Refused with UnitNotOpened before the learner has opened the unit, or while a story of the unit is
+        # not reached to an end (both checked in the attempt's locked query).
         result = services.attempt_submit(attempt=attempt, data=request.POST)
+    except services.UnitNotOpened as refused:
+        return _to_unit_first(request, course, unit, str(refused))
     except services.QuizLocked as locked:
         return _render_locked(
             request,

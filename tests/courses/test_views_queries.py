@@ -54,16 +54,21 @@ def count_queries(client, url: str) -> tuple[int, str]:
     return len(queries), response.content.decode()
 
 
-# user (the session comes from the cache), course, unit, enrolment with progress, base block rows + one per
-# block type (7), neighbouring units, is this unit complete; and (issue 17: the unit opened, time on task)
-# 3 writes: the enrolment (time, the stint, last unit), the previous stint's unit time or nothing to credit
-# yet, this unit's visit (updated; inserted instead the first time).
+# user (the session comes from the cache), course, enrolment (with its pathway), the units it has done, the
+# course's units (its structure: cached per process and content version, so asked once per version), base
+# block rows + one per block type (7); and (issue 17: the unit opened, time on task) 3 writes: the enrolment
+# (time, the stint, last unit), the previous stint's unit time or nothing to credit yet, this unit's visit
+# (updated; inserted instead the first time). Issue 20: the unit, its neighbours and "is it complete" come
+# from the structure and the units done (was 17).
 VISIT_WRITES = 3
-UNIT_PAGE_QUERIES = 1 + 1 + 1 + 1 + 1 + len(BLOCK_FACTORIES) + 1 + 1 + VISIT_WRITES
-# The same page again: its rendered blocks come from the cache, keyed on the course's version and last change.
-UNIT_PAGE_QUERIES_CACHED = UNIT_PAGE_QUERIES - 1 - len(BLOCK_FACTORIES)
-# user (session from the cache), course + pathways, enrolment with progress, outline.
-OVERVIEW_QUERIES = 1 + 2 + 1 + 1
+STRUCTURE = 1
+UNIT_PAGE_QUERIES = 1 + 1 + 1 + 1 + STRUCTURE + 1 + len(BLOCK_FACTORIES) + VISIT_WRITES
+# The same page again: its rendered blocks come from the cache, keyed on the course's version and last change,
+# and the blocks' query is not even built; the structure is in memory (was 9).
+UNIT_PAGE_QUERIES_CACHED = UNIT_PAGE_QUERIES - STRUCTURE - 1 - len(BLOCK_FACTORIES)
+# user (session from the cache), course + pathways, enrolment, the units it has done, the course's structure
+# (cached per process: asked here because each test's course is new); the outline is built from those.
+OVERVIEW_QUERIES = 1 + 2 + 1 + 1 + STRUCTURE
 # user (session from the cache), enrolments with progress, published courses.
 DASHBOARD_QUERIES = 1 + 1 + 1
 
