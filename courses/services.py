@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from . import selectors
 from .models import Course, Enrolment, Pathway, StoryRun, Unit, UnitProgress, UnitVisit
 from .signals import enrolment_completed
 from .stories import unit_story_blocker
@@ -76,7 +77,13 @@ def _finish_story_first(title: str, then: str = QUIZ_AFTER_STORY) -> str:
 
 
 def unit_assessment_blocker(*, enrolment: Enrolment, unit: Unit) -> str | None:
-    """Why the unit's quiz cannot open yet for this learner (None when it can)."""
+    """Why the unit's quiz cannot open yet for this learner (None when it can). A unit without a story (known
+    from the per-version structure when the unit's course is at hand) needs only "opened", which the
+    request usually read already (selectors.unit_opened); otherwise one query asks both."""
+    course_at_hand = Unit._meta.get_field("course").is_cached(unit) and unit.course is not None
+    if course_at_hand and unit.pk not in course_structure(course=unit.course).story_unit_ids:
+        opened = selectors.unit_opened(enrolment=enrolment, unit=unit)
+        return assessment_blocker_reason(opened=opened, unfinished_story=None)
     opened, story = unit_story_blocker(enrolment=enrolment, unit=unit)
     return assessment_blocker_reason(opened=opened, unfinished_story=story)
 

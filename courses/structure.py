@@ -12,17 +12,27 @@ from __future__ import annotations
 
 import copy
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models.signals import post_delete, post_save
 
-from .models import Course, Unit
+from .models import Course, StoryBlock, Unit
 
 
 @dataclass(frozen=True)
 class Structure:
     key: tuple
     units: tuple[Unit, ...]
+    _story_units: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def story_unit_ids(self) -> frozenset[int]:
+        """Units with a story block (for any pathway): one query the first time it is asked, then none."""
+        found = self._story_units.get("ids")
+        if found is None:
+            rows = StoryBlock.objects.filter(unit__course_id=self.key[0]).values_list("unit_id", flat=True)
+            found = self._story_units["ids"] = frozenset(rows)
+        return found
 
     @property
     def units_total(self) -> int:
@@ -75,11 +85,17 @@ def _unit_changed(sender, instance: Unit, **kwargs) -> None:
     forget(instance.course_id)
 
 
+def _story_changed(sender, instance: StoryBlock, **kwargs) -> None:
+    forget(Unit.objects.filter(pk=instance.unit_id).values_list("course_id", flat=True).first())
+
+
 def _course_changed(sender, instance: Course, **kwargs) -> None:
     forget(instance.pk)
 
 
 post_save.connect(_unit_changed, sender=Unit, dispatch_uid="courses.structure.unit_saved")
 post_delete.connect(_unit_changed, sender=Unit, dispatch_uid="courses.structure.unit_deleted")
+post_save.connect(_story_changed, sender=StoryBlock, dispatch_uid="courses.structure.story_saved")
+post_delete.connect(_story_changed, sender=StoryBlock, dispatch_uid="courses.structure.story_deleted")
 post_save.connect(_course_changed, sender=Course, dispatch_uid="courses.structure.course_saved")
 post_delete.connect(_course_changed, sender=Course, dispatch_uid="courses.structure.course_deleted")
