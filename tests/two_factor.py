@@ -1,0 +1,37 @@
+"""Test helpers for two-step verification: give a user a confirmed authenticator app, read its current code,
+and log a test client in as if the user had passed both steps (the session flag the real verify page sets).
+
+Staff and managers must pass the second step before the admin or any member data; tests that only need a
+staff or manager session use `login_verified(client, user)` instead of `client.force_login(user)`."""
+
+from __future__ import annotations
+
+import time
+
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts import two_factor
+
+
+def give_totp(user) -> TOTPDevice:
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+
+
+def totp_code(device: TOTPDevice, *, offset_steps: int = 0) -> str:
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = totp.time + offset_steps * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+def login_verified(client, user):
+    device = give_totp(user)
+    client.force_login(user)
+    session = client.session
+    session[two_factor.SESSION_KEY] = device.persistent_id
+    if two_factor.user_must_use(user):
+        session[two_factor.PRIVILEGED_KEY] = True
+        session[two_factor.LAST_SEEN_KEY] = int(time.time())
+    session.save()
+    return client
