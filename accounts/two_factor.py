@@ -27,8 +27,8 @@ from .models import RecoveryCodeDevice, TwoFactorReset, User
 
 SESSION_KEY = "two_factor_device"
 PRIVILEGED_KEY = "two_factor_privileged"  # set with SESSION_KEY: this session may see others' data
-PENDING_KEY = "two_factor_pending"
-LAST_SEEN_KEY = "privileged_last_seen"  # accounts.middleware: the idle time-out of privileged sessions  # a password that was right, waiting for the second step
+PENDING_KEY = "two_factor_pending"  # a password that was right, waiting for the second step
+LAST_SEEN_KEY = "privileged_last_seen"  # accounts.middleware: the idle time-out of privileged sessions
 
 
 _REQUIREMENTS: list[Callable[[User], bool]] = []

@@ -351,3 +351,24 @@ def test_authorisation_matrix(client, world, role):
             failures.append(f"{name} {method.upper()} {path}: expected {expected[index]}, got {got}")
         client.logout()
     assert not failures, f"{role}:\n" + "\n".join(failures)
+
+
+def test_staff_and_managers_without_the_second_step_reach_no_admin_or_member_page(client, world):
+    """Enforcement on: the same people, logged in with the password only, are sent to set up two-step
+    verification from every admin page and every page of the organisation they manage."""
+    table = {**rows(world), **admin_rows()}
+    names = [n for n in table if n.startswith("admin:") or n.startswith("organisations:")]
+    names = [n for n in names if n not in ("organisations:list", "organisations:join")]
+    failures = []
+    for role in ("learner", "staff"):
+        for name in names:
+            if name.startswith("admin:") != (role == "staff"):
+                continue
+            method, path, data, _expected = table[name]
+            client.force_login(world.users[role])
+            response = getattr(client, method)(path, data)
+            if response.status_code != 302 or not response["Location"].startswith(
+                reverse("accounts:two_factor_setup")
+            ):
+                failures.append(f"{role} {name}: {response.status_code}")
+    assert failures == []
