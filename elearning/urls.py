@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import passkeys
 from accounts.urls import auth_urlpatterns
 from elearning import views
 
@@ -11,6 +12,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     *auth_urlpatterns,
+    path("accounts/passkeys/", include((passkeys.urlpatterns, "otp_webauthn"))),  # issue 27
     path("courses/", include("courses.urls")),
     path("quizzes/", include("quizzes.urls")),
     path("", include("certificates.urls")),

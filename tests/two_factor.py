@@ -19,9 +19,13 @@ def give_totp(user) -> TOTPDevice:
     return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
 
 
-def totp_code(device: TOTPDevice, *, offset_steps: int = 0) -> str:
+def totp_code(device: TOTPDevice) -> str:
+    """The code the app shows now; the next one if now's was already used (django-otp accepts each once,
+    and one step ahead: a second log-in within 30 seconds)."""
+    device.refresh_from_db()
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = totp.time + offset_steps * device.step
+    if device.last_t >= totp.t():
+        totp.time = totp.time + device.step
     return f"{totp.token():0{device.digits}d}"
 
 

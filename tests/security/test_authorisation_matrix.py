@@ -23,8 +23,8 @@ from quizzes import services as quiz_services
 from quizzes.models import Attempt
 from tests.certificates.factories import CertificateFactory
 from tests.elearning.factories import UserFactory
-from tests.two_factor import login_verified
 from tests.organisations.factories import InvitationFactory, MembershipFactory, OrganisationFactory
+from tests.two_factor import login_verified
 
 pytestmark = pytest.mark.django_db
 ROLES = ("anonymous", "learner", "other", "staff")
