@@ -30,6 +30,7 @@ def totp_code(device: TOTPDevice) -> str:
 
 
 def login_verified(client, user):
+    user.refresh_from_db()  # a change of second factors rotates the security stamp the session hash uses
     device = give_totp(user)
     client.force_login(user)
     session = client.session

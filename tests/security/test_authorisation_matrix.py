@@ -124,6 +124,65 @@ def rows(w) -> dict[str, tuple[str, str, dict, tuple]]:
         ),
         "accounts:data_download": ("get", reverse("accounts:data_download"), {}, (LOGIN, 200, 200, 200)),
         "accounts:delete": ("get", reverse("accounts:delete"), {}, (LOGIN, 200, 200, 200)),
+        # Two-step verification (the learner manages the council; both they and staff must keep it on).
+        "accounts:two_factor": ("get", reverse("accounts:two_factor"), {}, (LOGIN, 200, 200, 200)),
+        "accounts:two_factor_setup": (
+            "get",
+            reverse("accounts:two_factor_setup"),
+            {},
+            (LOGIN, 200, 200, 200),
+        ),
+        # Verified sessions go on to `next`; anonymous with no password step pending go to log in.
+        "accounts:two_factor_verify": (
+            "get",
+            reverse("accounts:two_factor_verify"),
+            {},
+            (LOGIN, 302, 302, 302),
+        ),
+        "accounts:two_factor_recovery_codes": (
+            "post",
+            reverse("accounts:two_factor_recovery_codes"),
+            {},
+            (LOGIN, 200, 200, 200),
+        ),
+        "accounts:two_factor_turn_off": (
+            "post",
+            reverse("accounts:two_factor_turn_off"),
+            {},
+            (LOGIN, 400, 302, 400),  # only a learner may turn it off
+        ),
+        # Passkey ceremonies (JSON): anonymous with no password step pending are refused; an empty body is
+        # a bad request, never a 500.
+        "otp_webauthn:credential-registration-begin": (
+            "post",
+            reverse("otp_webauthn:credential-registration-begin"),
+            {},
+            (403, 200, 200, 200),
+        ),
+        "otp_webauthn:credential-registration-complete": (
+            "post",
+            reverse("otp_webauthn:credential-registration-complete"),
+            {},
+            (403, 400, 400, 400),
+        ),
+        "otp_webauthn:credential-authentication-begin": (
+            "post",
+            reverse("otp_webauthn:credential-authentication-begin"),
+            {},
+            (401, 200, 200, 200),
+        ),
+        "otp_webauthn:credential-authentication-complete": (
+            "post",
+            reverse("otp_webauthn:credential-authentication-complete"),
+            {},
+            (401, 400, 400, 400),
+        ),
+        "otp_webauthn:js-i18n-catalog": (
+            "get",
+            reverse("otp_webauthn:js-i18n-catalog"),
+            {},
+            (200, 200, 200, 200),
+        ),
         "login": ("get", reverse("login"), {}, (200, 302, 302, 302)),
         "logout": ("post", reverse("logout"), {}, (302, 302, 302, 302)),
         "password_reset": ("get", reverse("password_reset"), {}, (200, 200, 200, 200)),
@@ -201,6 +260,12 @@ def rows(w) -> dict[str, tuple[str, str, dict, tuple]]:
         "organisations:member": (
             "get",
             reverse("organisations:member", args=[o, w.member.pk]),
+            {},
+            (LOGIN, 200, 404, 404),
+        ),
+        "organisations:member_two_factor_reset": (
+            "get",
+            reverse("organisations:member_two_factor_reset", args=[o, w.member.pk]),
             {},
             (LOGIN, 200, 404, 404),
         ),
