@@ -9,6 +9,7 @@ the rate limiter: LOGIN_FAILURES_PER_IP failed log-ins from one address, whateve
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from axes.utils import reset as axes_reset
@@ -24,6 +25,14 @@ from elearning.limits import limit_hit, limit_reached
 from . import two_factor
 
 FAILURES_GROUP = "login-failures-ip"
+_PASSWORD_CHECKS: list[Callable[[object], str | None]] = []
+
+
+def register_password_login_check(check: Callable[[object], str | None]) -> None:
+    """Another app may refuse a right password (sso: an organisation that signs its members in itself);
+    the check returns the reason to show, or None."""
+    if check not in _PASSWORD_CHECKS:
+        _PASSWORD_CHECKS.append(check)
 
 
 def _locked_page(request: HttpRequest) -> HttpResponse:
@@ -35,6 +44,11 @@ class LoginView(auth_views.LoginView):
         """A right password for an account with a second factor is not yet a log-in: the user id waits in
         the session for the second step (accounts.two_factor_views.verify), which logs in."""
         user = form.get_user()
+        for check in _PASSWORD_CHECKS:
+            refusal = check(user)
+            if refusal:
+                form.add_error(None, refusal)
+                return super().form_invalid(form)
         if not two_factor.has_second_factor(user):
             return super().form_valid(form)
         self.request.session.cycle_key()

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "quizzes",
     "certificates",
     "organisations",
+    "sso",  # organisations' own OpenID Connect sign-in (issue 27)
 ]
 
 MIDDLEWARE = [
@@ -159,6 +160,8 @@ MANAGER_IDLE_MINUTES = env_int("MANAGER_IDLE_MINUTES", 30)
 OTP_TOTP_ISSUER = "CSE awareness training"
 # Passkeys are a second factor here (after the password, or on a manager page), never a log-in on their own.
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# Fernet key for organisations' OIDC client secrets (sso/crypto.py); unset: derived from SECRET_KEY.
+SSO_SECRET_KEY = os.environ.get("SSO_SECRET_KEY", "")
 OTP_WEBAUTHN_RP_NAME = "CSE awareness training"
 # Browsers allow passkeys only on https, or on http://localhost (so in development open the site there).
 _site = urlsplit(SITE_URL)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("quizzes/", include("quizzes.urls")),
     path("", include("certificates.urls")),
     path("organisations/", include("organisations.urls")),
+    path("sso/", include("sso.urls")),  # issue 27: "Continue with your organisation"
     path("admin/", admin.site.urls),
 ]
 
