@@ -11,7 +11,6 @@ import requests
 from authlib.common.security import generate_token
 from authlib.integrations.requests_client import OAuth2Session
 from authlib.jose import JsonWebKey, JsonWebToken
-from authlib.jose.errors import JoseError
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from authlib.oidc.core import CodeIDToken
 from django.core.cache import cache
@@ -111,7 +110,7 @@ def verify_id_token(config: OrganisationSSO, *, id_token: str, nonce: str) -> di
             claims_params={"nonce": nonce, "client_id": config.client_id},
         )
         claims.validate(leeway=60)
-    except (JoseError, ValueError) as exc:
+    except Exception as exc:  # authlib's and joserfc's JoseError, ValueError on bad base64/JSON: all refuse
         raise OIDCError(
             "The identity from your organisation's sign-in service could not be checked."
         ) from exc
