@@ -183,6 +183,9 @@ def rows(w) -> dict[str, tuple[str, str, dict, tuple]]:
             {},
             (200, 200, 200, 200),
         ),
+        # Organisation sign-in: the start page is public; a callback with no sign-in started is refused.
+        "sso:start": ("get", reverse("sso:start"), {}, (200, 200, 200, 200)),
+        "sso:callback": ("get", reverse("sso:callback"), {"state": "x", "code": "y"}, (400, 400, 400, 400)),
         "login": ("get", reverse("login"), {}, (200, 302, 302, 302)),
         "logout": ("post", reverse("logout"), {}, (302, 302, 302, 302)),
         "password_reset": ("get", reverse("password_reset"), {}, (200, 200, 200, 200)),
