@@ -40,6 +40,14 @@ def _locked_page(request: HttpRequest) -> HttpResponse:
 
 
 class LoginView(auth_views.LoginView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # accounts.middleware ended an idle staff or manager session: say why they are here
+        context["timed_out_minutes"] = (
+            settings.MANAGER_IDLE_MINUTES if self.request.session.pop("timed_out", False) else None
+        )
+        return context
+
     def form_valid(self, form) -> HttpResponse:
         """A right password for an account with a second factor is not yet a log-in: the user id waits in
         the session for the second step (accounts.two_factor_views.verify), which logs in."""

@@ -129,3 +129,13 @@ def test_a_learner_idle_for_hours_keeps_their_quiz(client, sample_course):
     response = client.get(reverse("quizzes:take", args=[sample_course.slug, unit.slug]))
     assert response.status_code == 200
     assert str(attempt.public_id) in response.content.decode()
+
+
+def test_the_log_in_page_says_why_after_a_time_out(client, council, settings):
+    boss = _manager(council, "Bea Boss")
+    login_verified(client, boss.user)
+    session = client.session
+    session[LAST_SEEN_KEY] = int(time.time()) - (settings.MANAGER_IDLE_MINUTES + 1) * 60
+    session.save()
+    response = client.get(reverse("organisations:dashboard", args=[council.pk]), follow=True)
+    assert f"after {settings.MANAGER_IDLE_MINUTES} minutes without activity" in response.content.decode()
