@@ -21,9 +21,9 @@ from elearning.client_ip import client_ip
 from elearning.limits import limit_hit, limit_reached
 
 from . import two_factor
+from .login import FAILURES_GROUP  # wrong codes share the per-address ceiling of wrong passwords
 
 PENDING_SECONDS = 5 * 60
-FAILURES_GROUP = "two-factor-failures"
 REASONS = {
     "manager": "Managers see their members' training records, so their accounts need two-step verification.",
     "staff": "Staff accounts see everyone's records, so they need two-step verification.",

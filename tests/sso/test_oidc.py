@@ -194,3 +194,27 @@ def test_members_of_an_sso_only_organisation_cannot_use_a_password(client, counc
     )
     assert response.status_code == 200 and "Continue with your organisation" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_staff_set_it_up_in_the_admin_with_the_secret_encrypted(admin_client, oidc_provider):
+    organisation = OrganisationFactory(name="Newport Schools")
+    response = admin_client.post(
+        reverse("admin:sso_organisationsso_add"),
+        {
+            "organisation": organisation.pk,
+            "enabled": "on",
+            "issuer": oidc_provider.issuer,
+            "client_id": "rp-a",
+            "client_secret": "typed-secret-123",
+            "client_secret_env": "",
+            "allowed_domains": "newport.sch.uk, schools.newport.gov.uk",
+            "password_login_allowed": "on",
+        },
+    )
+    assert response.status_code == 302, response.content[:800]
+    config = OrganisationSSO.objects.get(organisation=organisation)
+    assert "typed-secret-123" not in config.client_secret_encrypted
+    assert config.client_secret == "typed-secret-123"
+    assert config.domains == {"newport.sch.uk", "schools.newport.gov.uk"}
+    page = admin_client.get(reverse("admin:sso_organisationsso_change", args=[config.pk])).content.decode()
+    assert "typed-secret-123" not in page and config.client_secret_encrypted not in page
