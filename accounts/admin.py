@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from .models import User
+from . import two_factor
+from .models import TwoFactorReset, User
 from .names import clean_certificate_name
 
 
@@ -32,6 +33,38 @@ class UserAdmin(BaseUserAdmin):
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
+    actions = ["reset_two_factor"]
+
+    @admin.action(description="Reset two-step verification (lost phone): audited, the owner is emailed")
+    def reset_two_factor(self, request, queryset) -> None:
+        done = 0
+        for user in queryset.exclude(pk=request.user.pk):  # never one's own: that needs a recovery code
+            two_factor.two_factor_reset(
+                user=user, reset_by=request.user, via="the admin", reason="Reset by staff"
+            )
+            done += 1
+        self.message_user(
+            request, f"Two-step verification reset for {done} account(s); each owner was emailed."
+        )
+
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "certificate_name", "password1", "password2")}),
     )
+
+
+@admin.register(TwoFactorReset)
+class TwoFactorResetAdmin(admin.ModelAdmin):
+    """The audit trail: read-only."""
+
+    list_display = ("created_at", "user", "reset_by", "via", "reason")
+    search_fields = ("user__email", "reset_by__email")
+    readonly_fields = ("created_at", "user", "reset_by", "via", "reason")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

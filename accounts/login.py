@@ -8,16 +8,31 @@ the rate limiter: LOGIN_FAILURES_PER_IP failed log-ins from one address, whateve
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from urllib.parse import urlencode
+
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 
 from elearning.client_ip import client_ip
 from elearning.limits import limit_hit, limit_reached
 
+from . import two_factor
+
 FAILURES_GROUP = "login-failures-ip"
+_PASSWORD_CHECKS: list[Callable[[object], str | None]] = []
+
+
+def register_password_login_check(check: Callable[[object], str | None]) -> None:
+    """Another app may refuse a right password (sso: an organisation that signs its members in itself);
+    the check returns the reason to show, or None."""
+    if check not in _PASSWORD_CHECKS:
+        _PASSWORD_CHECKS.append(check)
 
 
 def _locked_page(request: HttpRequest) -> HttpResponse:
@@ -25,6 +40,34 @@ def _locked_page(request: HttpRequest) -> HttpResponse:
 
 
 class LoginView(auth_views.LoginView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # accounts.middleware ended an idle staff or manager session: say why they are here
+        context["timed_out_minutes"] = (
+            settings.MANAGER_IDLE_MINUTES if self.request.session.pop("timed_out", False) else None
+        )
+        return context
+
+    def form_valid(self, form) -> HttpResponse:
+        """A right password for an account with a second factor is not yet a log-in: the user id waits in
+        the session for the second step (accounts.two_factor_views.verify), which logs in."""
+        user = form.get_user()
+        for check in _PASSWORD_CHECKS:
+            refusal = check(user)
+            if refusal:
+                form.add_error(None, refusal)
+                return super().form_invalid(form)
+        if not two_factor.has_second_factor(user):
+            return super().form_valid(form)
+        self.request.session.cycle_key()
+        self.request.session[two_factor.PENDING_KEY] = {
+            "user": user.pk,
+            "backend": user.backend,
+            "at": int(time.time()),
+        }
+        query = urlencode({"next": self.get_success_url()})
+        return HttpResponseRedirect(f"{reverse('accounts:two_factor_verify')}?{query}")
+
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if limit_reached(
             request, group=FAILURES_GROUP, value=client_ip(request), rate=settings.LOGIN_FAILURES_PER_IP

@@ -79,3 +79,20 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.certificate_name
+
+    # Part of the session hash (see _get_session_auth_hash): a new value signs the account out everywhere.
+    # Changed on every password or two-factor change (accounts.two_factor.sign_out_everywhere).
+    security_stamp = models.CharField(max_length=32, blank=True, default="", editable=False)
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        from django.utils.crypto import salted_hmac
+
+        if not self.security_stamp:  # never changed: Django's own hash, so existing sessions stay valid
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "accounts.User.session_auth_hash",
+            f"{self.password}:{self.security_stamp}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+from .two_factor_models import RecoveryCode, RecoveryCodeDevice, TwoFactorReset  # noqa: E402,F401

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import login, views
+from . import login, two_factor_views, views
 from .forms import EmailAuthenticationForm
 
 app_name = "accounts"
@@ -15,6 +15,11 @@ urlpatterns = [
     path("profile/licence/", views.licence_number, name="licence"),
     path("profile/my-data.json", views.data_download, name="data_download"),
     path("delete/", views.delete_account, name="delete"),
+    path("two-factor/", two_factor_views.manage, name="two_factor"),
+    path("two-factor/set-up/", two_factor_views.setup, name="two_factor_setup"),
+    path("two-factor/verify/", two_factor_views.verify, name="two_factor_verify"),
+    path("two-factor/recovery-codes/", two_factor_views.recovery_codes_new, name="two_factor_recovery_codes"),
+    path("two-factor/turn-off/", two_factor_views.turn_off, name="two_factor_turn_off"),
 ]
 
 # Django's auth views keep their conventional names (login, logout, password_reset...) at the top level.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -55,6 +56,9 @@ INSTALLED_APPS = [
     "django.forms",
     "polymorphic",
     "axes",
+    "django_otp",  # second factors (issue 27): TOTP devices, passkeys; see accounts/two_factor.py
+    "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",
     "accounts",
     "courses",
     "quizzes",
@@ -63,6 +67,7 @@ INSTALLED_APPS = [
     "organisations",
     "lti_tool",
     "integrations",
+    "sso",  # organisations' own OpenID Connect sign-in (issue 27)
 ]
 
 MIDDLEWARE = [
@@ -80,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Two-step verification for the admin; the idle time-out of staff and managers (accounts/middleware.py)
+    "accounts.middleware.TwoFactorMiddleware",
     # Last, as django-axes asks: it turns a locked-out log-in into a clear page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -154,6 +161,23 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "errors/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
+# Staff and managers: a session with no request for this long ends (learners are never timed out).
+MANAGER_IDLE_MINUTES = env_int("MANAGER_IDLE_MINUTES", 30)
+OTP_TOTP_ISSUER = "CSE awareness training"
+# Passkeys are a second factor here (after the password, or on a manager page), never a log-in on their own.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# Fernet key for organisations' OIDC client secrets (sso/crypto.py); unset: derived from SECRET_KEY.
+SSO_SECRET_KEY = os.environ.get("SSO_SECRET_KEY", "")
+OTP_WEBAUTHN_RP_NAME = "CSE awareness training"
+# Browsers allow passkeys only on https, or on http://localhost (so in development open the site there).
+_site = urlsplit(SITE_URL)
+_webauthn_origin = (
+    f"https://{_site.netloc}" if _site.scheme == "https" else f"http://localhost:{_site.port or 80}"
+)
+OTP_WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID") or (
+    _site.hostname if _site.scheme == "https" else "localhost"
+)
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [os.environ.get("WEBAUTHN_ORIGIN") or _webauthn_origin]
 
 # Email ----------------------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CSE awareness training <no-reply@localhost>")

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import passkeys
 from accounts.urls import auth_urlpatterns
 from elearning import views
 
@@ -13,6 +14,7 @@ urlpatterns += [
     path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     *auth_urlpatterns,
+    path("accounts/passkeys/", include((passkeys.urlpatterns, "otp_webauthn"))),  # issue 27
     path("courses/", include("courses.urls")),
     path("quizzes/", include("quizzes.urls")),
     # Before certificates.urls: /verify/credential/ is not a certificate code.
@@ -20,6 +22,7 @@ urlpatterns += [
     path("", include("certificates.urls")),
     path("organisations/", include("organisations.urls")),
     path("", include("integrations.urls")),
+    path("sso/", include("sso.urls")),  # issue 27: "Continue with your organisation"
     path("admin/", admin.site.urls),
 ]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import contact_views, views, views_locks
+from . import contact_views, views, views_locks, views_two_factor
 
 app_name = "organisations"
 
@@ -11,6 +11,11 @@ urlpatterns = [
     path("<int:organisation_id>/members.csv", views.export_csv, name="export_csv"),
     path("<int:organisation_id>/members/<int:membership_id>/", views.member_detail, name="member"),
     path("<int:organisation_id>/members/<int:membership_id>/role/", views.member_role, name="member_role"),
+    path(
+        "<int:organisation_id>/members/<int:membership_id>/two-factor-reset/",
+        views_two_factor.member_two_factor_reset,
+        name="member_two_factor_reset",
+    ),
     path(
         "<int:organisation_id>/members/<int:membership_id>/quizzes/<int:quiz_id>/reset-lock/",
         views_locks.member_lock_reset,

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import two_factor
 from accounts.forms import SignUpForm
 from accounts.verification import send_verification_email
 from elearning.client_ip import client_ip
@@ -42,7 +43,8 @@ LOOKUP_GROUP = "invitation-lookups"
 
 
 def manager_required(view: Callable) -> Callable:
-    """Log-in required; then the organisation in the URL must be one the user manages, else 404."""
+    """Log-in required; then the organisation in the URL must be one the user manages, else 404; then the
+    session must have passed two-step verification (set it up first if the manager has none)."""
 
     @login_required
     @wraps(view)
@@ -53,6 +55,9 @@ def manager_required(view: Callable) -> Callable:
             )
         except Organisation.DoesNotExist as exc:
             raise Http404("No such organisation.") from exc
+        needs_second_step = two_factor.required_redirect(request, reason="manager")
+        if needs_second_step is not None:
+            return needs_second_step
         return view(request, organisation, *args, **kwargs)
 
     return wrapper

@@ -88,6 +88,14 @@ def learner_client(client, user):
 
 
 @pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin client, with the second step passed (staff need it for the admin)."""
+    from tests.two_factor import login_verified
+
+    return login_verified(client, admin_user)
+
+
+@pytest.fixture
 def sample_course(db):
     """The sample course under tests/content, loaded with the real loader."""
     from courses.loading import load_courses

@@ -49,9 +49,10 @@ def test_characters_are_counted_as_people_count_them(name, length):
 def test_the_name_hint_says_the_limit_and_the_page_does_not_cut_names_off(client, db):
     html = client.get(reverse("accounts:signup")).content.decode()
     assert f"up to {MAX_CHARACTERS} characters" in html
-    field = html.split('id="id_certificate_name"', 1)[0].rsplit("<input", 1)[1] + html.split(
-        'id="id_certificate_name"', 1
-    )[1].split(">", 1)[0]
+    field = (
+        html.split('id="id_certificate_name"', 1)[0].rsplit("<input", 1)[1]
+        + html.split('id="id_certificate_name"', 1)[1].split(">", 1)[0]
+    )
     assert "maxlength" not in field
 
 

@@ -11,6 +11,7 @@ from certificates import services
 from certificates.models import Certificate, Revocation
 from tests.certificates.factories import CertificateFactory
 from tests.elearning.factories import UserFactory
+from tests.two_factor import login_verified
 
 
 @pytest.fixture
@@ -20,7 +21,7 @@ def admin_user(db):
 
 @pytest.fixture
 def admin_client(client, admin_user):
-    client.force_login(admin_user)
+    login_verified(client, admin_user)
     return client
 
 
@@ -72,7 +73,7 @@ def test_revoke_records_who_why_and_when_and_the_public_page_says_revoked(admin_
 def test_staff_who_may_only_view_cannot_revoke(client, issued):
     viewer = UserFactory(is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_certificate"))
-    client.force_login(viewer)
+    login_verified(client, viewer)
 
     response = client.post(revoke_url(issued), {"reason": "No."})
 

@@ -8,13 +8,14 @@ from django.urls import reverse
 
 from courses.models import ContactBlock, ResourceBlock, SignsBlock, TextBlock
 from tests.elearning.factories import UserFactory
+from tests.two_factor import login_verified
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def admin_client(client, sample_course):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    login_verified(client, UserFactory(is_staff=True, is_superuser=True))
     return client
 
 

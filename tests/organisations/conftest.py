@@ -13,6 +13,7 @@ from organisations.models import Membership, Organisation
 from tests.courses.factories import CourseFactory, PathwayFactory, UnitFactory
 from tests.elearning.factories import UserFactory
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
+from tests.two_factor import login_verified
 
 from .helpers import PASSWORD
 
@@ -44,8 +45,7 @@ def manager(organisation):
 
 @pytest.fixture
 def manager_client(client, manager):
-    client.force_login(manager)
-    return client
+    return login_verified(client, manager)  # managers pass two-step verification before member data
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from django.utils import timezone
 from organisations import services
 from organisations.models import CertificateExport, Invitation, Membership
 from tests.elearning.factories import UserFactory
+from tests.two_factor import login_verified
 
 from .factories import MembershipFactory, OrganisationFactory
 from .helpers import PASSWORD
@@ -24,7 +25,7 @@ def invite(organisation, manager, text):
 def test_the_only_manager_cannot_delete_their_account(client):
     organisation = OrganisationFactory(name="Bay Hotels")
     manager = MembershipFactory(organisation=organisation, role=Membership.Role.MANAGER).user
-    client.force_login(manager)
+    login_verified(client, manager)
 
     response = client.post(reverse("accounts:delete"), {"password": PASSWORD})
 
@@ -39,7 +40,7 @@ def test_a_manager_with_a_co_manager_can_delete_their_account(client):
     organisation = OrganisationFactory()
     manager = MembershipFactory(organisation=organisation, role=Membership.Role.MANAGER).user
     MembershipFactory(organisation=organisation, role=Membership.Role.MANAGER)
-    client.force_login(manager)
+    login_verified(client, manager)
 
     response = client.post(reverse("accounts:delete"), {"password": PASSWORD})
 

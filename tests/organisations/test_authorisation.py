@@ -15,6 +15,7 @@ from organisations.models import (
     Membership,
     Organisation,
 )
+from tests.two_factor import login_verified
 
 from .factories import InvitationFactory, MembershipFactory, OrganisationFactory
 from .helpers import member_in_state
@@ -163,7 +164,9 @@ def _state(world) -> tuple:
 def test_only_managers_of_this_organisation_get_in(client, world, role, endpoint):
     _build(world)
     method, url, data = _urls(world)[endpoint]
-    if role != "anonymous":
+    if role == "manager":
+        login_verified(client, world.users[role])
+    elif role != "anonymous":
         client.force_login(world.users[role])
     before = _state(world)
     response = getattr(client, method)(url, data)
@@ -184,7 +187,9 @@ def test_only_managers_of_this_organisation_get_in(client, world, role, endpoint
 @pytest.mark.parametrize("role", ROLES)
 def test_the_list_of_organisations_shows_only_your_own(client, world, role):
     url = reverse("organisations:list")
-    if role != "anonymous":
+    if role == "manager":
+        login_verified(client, world.users[role])
+    elif role != "anonymous":
         client.force_login(world.users[role])
     response = client.get(url, follow=False)
     if role == "anonymous":
@@ -202,7 +207,7 @@ def test_the_list_of_organisations_shows_only_your_own(client, world, role):
 def test_a_manager_of_two_organisations_sees_both_listed(client, world):
     other = OrganisationFactory(name="Second Org")
     MembershipFactory(organisation=other, user=world.users["manager"], role=Membership.Role.MANAGER)
-    client.force_login(world.users["manager"])
+    login_verified(client, world.users["manager"])
     html = client.get(reverse("organisations:list")).content.decode()
     assert "Council Licensing" in html and "Second Org" in html
 
@@ -210,16 +215,30 @@ def test_a_manager_of_two_organisations_sees_both_listed(client, world):
 def test_an_export_of_another_organisation_is_not_found_through_yours(client, world):
     other = OrganisationFactory()
     MembershipFactory(organisation=other, user=world.users["manager"], role=Membership.Role.MANAGER)
-    client.force_login(world.users["manager"])
+    login_verified(client, world.users["manager"])
     for name in ("organisations:export", "organisations:export_download"):
         assert client.get(reverse(name, args=[other.pk, world.export.pk])).status_code == 404
 
 
 def test_a_member_of_another_organisation_is_not_found_through_yours(client, world):
     stranger = MembershipFactory(organisation=OrganisationFactory())
-    client.force_login(world.users["manager"])
+    login_verified(client, world.users["manager"])
     url = reverse("organisations:member", args=[world.council.pk, stranger.pk])
     assert client.get(url).status_code == 404
     url = reverse("organisations:member_remove", args=[world.council.pk, stranger.pk])
     assert client.post(url).status_code == 404
     assert Membership.objects.filter(pk=stranger.pk).exists()
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_a_manager_without_the_second_step_sees_no_member_data(client, world, endpoint):
+    """Enforcement on: the manager's password alone leads to setting up (or entering) a second factor."""
+    _build(world)
+    method, url, data = _urls(world)[endpoint]
+    client.force_login(world.users["manager"])
+    before = _state(world)
+    response = getattr(client, method)(url, data)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:two_factor_setup"))
+    assert _state(world) == before
+    assert b"Target Person" not in response.content

@@ -6,9 +6,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from accounts.models import User
 from organisations import selectors, services
 from organisations.models import Membership, Organisation
 from tests.browser.test_accessibility import assert_accessible
+from tests.two_factor import give_totp, totp_code
 
 from .factories import MembershipFactory, OrganisationFactory
 from .helpers import PASSWORD, STATES, member_in_state
@@ -17,10 +19,14 @@ pytestmark = pytest.mark.browser
 
 
 def log_in(page, base_url, email):
+    """A manager logs in with both steps: the password, then a code from their authenticator app."""
+    device = give_totp(User.objects.get(email=email))
     page.goto(f"{base_url}/accounts/login/")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    page.get_by_label("Code").fill(totp_code(device))
+    page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("link", name="Your organisations")).to_be_visible()
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from organisations.models import Membership, Organisation
 from organisations.spreadsheet import safe_cell
+from tests.two_factor import login_verified
 
 from .factories import MembershipFactory, OrganisationFactory
 from .helpers import STATES, bulk_members, member_in_state
@@ -67,7 +68,7 @@ def test_dashboard_queries_do_not_grow_with_members(client, manager, course):
         MembershipFactory(organisation=organisation, user=manager, role=Membership.Role.MANAGER)
     bulk_members(big, course, 500, prefix="big")
     bulk_members(small, course, 5, prefix="small")
-    client.force_login(manager)
+    login_verified(client, manager)
     counts = {}
     for name, organisation in (("big", big), ("small", small)):
         with CaptureQueriesContext(connection) as captured:
@@ -84,7 +85,7 @@ def test_licence_numbers_show_only_for_licensing_authorities(client, course):
     council = OrganisationFactory(kind=Organisation.Kind.LICENSING)
     boss = MembershipFactory(organisation=council, role=Membership.Role.MANAGER).user
     MembershipFactory(organisation=council, user__licence_number="PH5678")
-    client.force_login(boss)
+    login_verified(client, boss)
     assert "PH5678" in client.get(dashboard(council)).content.decode()
     hotel = OrganisationFactory(kind=Organisation.Kind.HOSPITALITY)
     MembershipFactory(organisation=hotel, user=boss, role=Membership.Role.MANAGER)
@@ -152,7 +153,7 @@ def test_csv_streams_in_constant_memory(client, manager, course):
         MembershipFactory(organisation=organisation, user=manager, role=Membership.Role.MANAGER)
     bulk_members(small, course, 1_000, prefix="small")
     bulk_members(large, course, 10_000, prefix="large")
-    client.force_login(manager)
+    login_verified(client, manager)
     _peak_memory_streaming(client, small)  # warm caches (templates, SQL compilers) before measuring
     small_rows, small_peak = _peak_memory_streaming(client, small)
     large_rows, large_peak = _peak_memory_streaming(client, large)

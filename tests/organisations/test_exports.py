@@ -14,6 +14,7 @@ from organisations import services
 from organisations.models import CertificateExport
 from tests.certificates.factories import CertificateFactory
 from tests.certificates.helpers import wait_for
+from tests.two_factor import login_verified
 
 from .factories import InvitedMembershipFactory, MembershipFactory
 from .helpers import member_in_state
@@ -94,7 +95,7 @@ def test_a_real_worker_builds_the_zip_and_the_manager_downloads_it(
 ):
     ann = MembershipFactory(organisation=organisation, user__certificate_name="Ann Jones")
     certificate = with_pdf(ann)
-    client.force_login(manager)
+    login_verified(client, manager)
 
     response = client.post(
         reverse("organisations:export_create", args=[organisation.pk]), {"member": [ann.pk]}

@@ -12,6 +12,7 @@ from organisations.models import LocalContact, LocalContactChange
 from tests.certificates.factories import CertificateFactory
 from tests.certificates.helpers import body_text, sent_messages
 from tests.organisations.test_admin import inline
+from tests.two_factor import login_verified
 
 pytestmark = pytest.mark.django_db
 FORM = {
@@ -123,7 +124,7 @@ def test_another_organisations_manager_cannot_read_or_change_the_contacts(
         phone="0113 496 0000",
         when_to_use="Now.",
     )
-    client.force_login(other_manager)
+    login_verified(client, other_manager)
     # Through the other organisation's id too: the contact belongs to its own organisation only.
     for url in (
         reverse("organisations:contacts", args=[organisation.pk]),
@@ -220,7 +221,7 @@ def test_data_download_and_account_deletion_still_work_for_a_manager_who_edited_
     services.local_contact_create(
         organisation=organisation, actor=manager, label="DSP", phone="020 7946 0000", when_to_use="Now."
     )
-    client.force_login(manager)
+    login_verified(client, manager)
     download = client.get(reverse("accounts:data_download"))
     assert download.status_code == 200 and download.json()
     services.membership_set_role(membership=organisation.memberships.get(user=learner), role="manager")

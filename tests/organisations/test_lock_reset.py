@@ -13,6 +13,7 @@ from courses import services as course_services
 from quizzes import rules, services
 from quizzes.models import LockReset, Quiz
 from tests.certificates.helpers import as_form_data, correct_answers
+from tests.two_factor import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +90,7 @@ def test_a_manager_of_another_organisation_cannot_lift_it(
     client, other_manager, organisation, learner, locked
 ):
     enrolment, quiz = locked
-    client.force_login(other_manager)
+    login_verified(client, other_manager)
 
     assert client.post(_reset_url(organisation, learner, quiz)).status_code == 404
     assert not LockReset.objects.exists()

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from organisations import selectors
 from organisations.models import Membership, Organisation
+from tests.two_factor import login_verified
 
 from .factories import MembershipFactory, OrganisationFactory
 from .helpers import member_in_state
@@ -25,7 +26,7 @@ def council(db):
 @pytest.fixture
 def council_client(client, council):
     boss = MembershipFactory(organisation=council, role=Membership.Role.MANAGER).user
-    client.force_login(boss)
+    login_verified(client, boss)
     return client
 
 

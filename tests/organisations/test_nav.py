@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from organisations.context_processors import SESSION_KEY
 from organisations.models import Membership
+from tests.two_factor import login_verified
 
 from .factories import MembershipFactory
 from .helpers import PASSWORD
@@ -34,7 +35,7 @@ def test_pages_make_no_membership_query_after_log_in(manager_client):
 
 
 def test_a_session_from_before_the_flag_works_it_out_once(client, manager):
-    client.force_login(manager)
+    login_verified(client, manager)
     session = client.session
     del session[SESSION_KEY]
     session.save()

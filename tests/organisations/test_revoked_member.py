@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from organisations.models import Organisation
+from tests.two_factor import login_verified
 
 from .factories import OrganisationFactory
 from .helpers import member_in_state
@@ -45,7 +46,7 @@ def test_the_licence_look_up_shows_no_expiry_for_a_revoked_certificate(client, c
     council = OrganisationFactory(kind=Organisation.Kind.LICENSING)
     manager = MembershipFactory(organisation=council, role="manager", user__password=PASSWORD).user
     revoked = member_in_state(council, course, "revoked", licence_number="PH777", expires_in=900)
-    client.force_login(manager)
+    login_verified(client, manager)
     lookup = reverse("organisations:lookup", args=[council.pk])
     html = client.get(lookup, {"number": "PH777"}).content.decode()
     assert "Certificate revoked" in html

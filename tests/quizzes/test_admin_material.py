@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from quizzes.models import Choice, Question
 from tests.elearning.factories import UserFactory
+from tests.two_factor import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def _page_data(client, url):
 
 
 def test_a_number_in_a_choices_feedback_cannot_be_changed_in_the_admin(client, sample_course):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    login_verified(client, UserFactory(is_staff=True, is_superuser=True))
     choice = Choice.objects.get(feedback="101 is not for immediate danger.")
     question = Question.objects.get(pk=choice.question_id)
     url = reverse(f"admin:quizzes_{type(question).__name__.lower()}_change", args=[question.pk])

@@ -24,6 +24,7 @@ from quizzes.models import Attempt
 from tests.certificates.factories import CertificateFactory
 from tests.elearning.factories import UserFactory
 from tests.organisations.factories import InvitationFactory, MembershipFactory, OrganisationFactory
+from tests.two_factor import login_verified
 
 pytestmark = pytest.mark.django_db
 ROLES = ("anonymous", "learner", "other", "staff")
@@ -151,6 +152,68 @@ def rows(w) -> dict[str, tuple[str, str, dict, tuple]]:
         ),
         "accounts:data_download": ("get", reverse("accounts:data_download"), {}, (LOGIN, 200, 200, 200)),
         "accounts:delete": ("get", reverse("accounts:delete"), {}, (LOGIN, 200, 200, 200)),
+        # Two-step verification (the learner manages the council; both they and staff must keep it on).
+        "accounts:two_factor": ("get", reverse("accounts:two_factor"), {}, (LOGIN, 200, 200, 200)),
+        "accounts:two_factor_setup": (
+            "get",
+            reverse("accounts:two_factor_setup"),
+            {},
+            (LOGIN, 200, 200, 200),
+        ),
+        # Verified sessions go on to `next`; anonymous with no password step pending go to log in.
+        "accounts:two_factor_verify": (
+            "get",
+            reverse("accounts:two_factor_verify"),
+            {},
+            (LOGIN, 302, 302, 302),
+        ),
+        "accounts:two_factor_recovery_codes": (
+            "post",
+            reverse("accounts:two_factor_recovery_codes"),
+            {},
+            (LOGIN, 200, 200, 200),
+        ),
+        "accounts:two_factor_turn_off": (
+            "post",
+            reverse("accounts:two_factor_turn_off"),
+            {},
+            (LOGIN, 400, 302, 400),  # only a learner may turn it off
+        ),
+        # Passkey ceremonies (JSON): anonymous with no password step pending are refused; an empty body is
+        # a bad request, never a 500.
+        "otp_webauthn:credential-registration-begin": (
+            "post",
+            reverse("otp_webauthn:credential-registration-begin"),
+            {},
+            (403, 200, 200, 200),
+        ),
+        "otp_webauthn:credential-registration-complete": (
+            "post",
+            reverse("otp_webauthn:credential-registration-complete"),
+            {},
+            (403, 400, 400, 400),
+        ),
+        "otp_webauthn:credential-authentication-begin": (
+            "post",
+            reverse("otp_webauthn:credential-authentication-begin"),
+            {},
+            (401, 200, 200, 200),
+        ),
+        "otp_webauthn:credential-authentication-complete": (
+            "post",
+            reverse("otp_webauthn:credential-authentication-complete"),
+            {},
+            (401, 400, 400, 400),
+        ),
+        "otp_webauthn:js-i18n-catalog": (
+            "get",
+            reverse("otp_webauthn:js-i18n-catalog"),
+            {},
+            (200, 200, 200, 200),
+        ),
+        # Organisation sign-in: the start page is public; a callback with no sign-in started is refused.
+        "sso:start": ("get", reverse("sso:start"), {}, (200, 200, 200, 200)),
+        "sso:callback": ("get", reverse("sso:callback"), {"state": "x", "code": "y"}, (400, 400, 400, 400)),
         "login": ("get", reverse("login"), {}, (200, 302, 302, 302)),
         "logout": ("post", reverse("logout"), {}, (302, 302, 302, 302)),
         "password_reset": ("get", reverse("password_reset"), {}, (200, 200, 200, 200)),
@@ -256,6 +319,12 @@ def rows(w) -> dict[str, tuple[str, str, dict, tuple]]:
         "organisations:member": (
             "get",
             reverse("organisations:member", args=[o, w.member.pk]),
+            {},
+            (LOGIN, 200, 404, 404),
+        ),
+        "organisations:member_two_factor_reset": (
+            "get",
+            reverse("organisations:member_two_factor_reset", args=[o, w.member.pk]),
             {},
             (LOGIN, 200, 404, 404),
         ),
@@ -440,11 +509,32 @@ def test_authorisation_matrix(client, world, role):
     index = ROLES.index(role)
     failures = []
     for name, (method, path, data, expected) in table.items():
-        if role != "anonymous":
-            client.force_login(world.users[role])
+        if role != "anonymous":  # the learner manages the council: both pass two-step verification
+            login_verified(client, world.users[role])
         response = getattr(client, method)(path, data)
         got = _outcome(response)
         if got != expected[index]:
             failures.append(f"{name} {method.upper()} {path}: expected {expected[index]}, got {got}")
         client.logout()
     assert not failures, f"{role}:\n" + "\n".join(failures)
+
+
+def test_staff_and_managers_without_the_second_step_reach_no_admin_or_member_page(client, world):
+    """Enforcement on: the same people, logged in with the password only, are sent to set up two-step
+    verification from every admin page and every page of the organisation they manage."""
+    table = {**rows(world), **admin_rows()}
+    names = [n for n in table if n.startswith("admin:") or n.startswith("organisations:")]
+    names = [n for n in names if n not in ("organisations:list", "organisations:join")]
+    failures = []
+    for role in ("learner", "staff"):
+        for name in names:
+            if name.startswith("admin:") != (role == "staff"):
+                continue
+            method, path, data, _expected = table[name]
+            client.force_login(world.users[role])
+            response = getattr(client, method)(path, data)
+            if response.status_code != 302 or not response["Location"].startswith(
+                reverse("accounts:two_factor_setup")
+            ):
+                failures.append(f"{role} {name}: {response.status_code}")
+    assert failures == []

@@ -21,6 +21,7 @@ from quizzes.models import Answer, Attempt
 from tests.certificates.factories import CertificateFactory
 from tests.courses.factories import EnrolmentFactory
 from tests.elearning.factories import UserFactory
+from tests.two_factor import login_verified
 
 pytestmark = pytest.mark.django_db
 EXAMPLES = 1000
@@ -233,7 +234,7 @@ def test_invitation_endpoints_never_500(client, settings):
         RAN["invitations"] += 1
         members = Membership.objects.count()
         if target == "invite":
-            client.force_login(manager)
+            login_verified(client, manager)
             response = post(client, invite_url, body)
             assert response.status_code in (200, 302, 400)
         else:

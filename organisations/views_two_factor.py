@@ -1,0 +1,65 @@
+"""A manager resets a member's two-step verification (a lost phone, no recovery codes left). Audited in
+accounts.TwoFactorReset, and the owner is emailed. Not one's own (that would turn a stolen password into a
+way in), and not a staff account (staff reset those in the admin)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts import two_factor
+
+from .models import Organisation
+from .views import _member_or_404, manager_required
+
+
+class ResetForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you resetting it?",
+        max_length=500,
+        help_text="For example: lost phone, confirmed by a call to them. It is kept with the reset.",
+        error_messages={"required": "Say why you are resetting their two-step verification"},
+    )
+
+
+@manager_required
+@require_http_methods(["GET", "POST"])
+def member_two_factor_reset(
+    request: HttpRequest, organisation: Organisation, membership_id: int
+) -> HttpResponse:
+    member = _member_or_404(organisation, membership_id)
+    if member.user_id is None:
+        raise Http404("No such member.")
+    target = member.user
+    refusal = None
+    if target.pk == request.user.pk:
+        refusal = "You cannot reset your own: use a recovery code, or ask another manager."
+    elif target.is_staff:
+        refusal = "This is a staff account: our staff reset its two-step verification."
+    form = ResetForm(request.POST if request.method == "POST" and refusal is None else None)
+    if refusal is None and form.is_valid():
+        two_factor.two_factor_reset(
+            user=target,
+            reset_by=request.user,
+            via=f"the organisation {organisation.name}",
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(
+            request,
+            f"Two-step verification is reset for {target.certificate_name}. We have emailed them; they set "
+            "it up again when they next log in.",
+        )
+        return redirect("organisations:member", organisation.pk, member.pk)
+    context = {
+        "organisation": organisation,
+        "member": member,
+        "form": form,
+        "refusal": refusal,
+        "has_second_factor": two_factor.has_second_factor(target),
+    }
+    return render(
+        request, "organisations/member_two_factor_reset.html", context, status=400 if refusal else 200
+    )

@@ -1,0 +1,90 @@
+"""Single sign-on: which organisation an email address signs in with, and the sign-in itself: linking by
+(issuer, sub), or by a verified email address; a new account and membership just in time; no takeover."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.names import normalise_name
+from organisations.models import Membership
+from organisations.services import membership_add
+
+from .models import OrganisationSSO, SSOIdentity
+
+
+class SignInRefused(Exception):
+    """Nothing was created or linked; the message is safe to show."""
+
+
+def email_domain(email: str) -> str:
+    return email.rpartition("@")[2].strip().lower() if "@" in (email or "") else ""
+
+
+def config_for_email(email: str) -> OrganisationSSO | None:
+    domain = email_domain(email)
+    if not domain:
+        return None
+    for config in OrganisationSSO.objects.filter(enabled=True).select_related("organisation"):
+        if domain in config.domains:
+            return config
+    return None
+
+
+def password_login_refusal(user) -> str | None:
+    """A member of an organisation that turned password sign-in off must use its provider (staff never)."""
+    if user.is_staff:
+        return None
+    blocked = OrganisationSSO.objects.filter(
+        enabled=True,
+        password_login_allowed=False,
+        organisation__memberships__user=user,
+    ).select_related("organisation")
+    first = blocked.first()
+    if first is None:
+        return None
+    return (
+        f"{first.organisation.name} signs its members in with its own account. "
+        "Use “Continue with your organisation” instead of a password."
+    )
+
+
+def sign_in(*, config: OrganisationSSO, claims: dict):
+    """The account for these (already verified) id_token claims, made or linked; it joins the organisation."""
+    issuer, subject = claims.get("iss", ""), str(claims.get("sub", ""))
+    email = (claims.get("email") or "").strip().lower()
+    verified = claims.get("email_verified") is True
+    if not subject:
+        raise SignInRefused("Your organisation's sign-in service did not say who you are.")
+    if email_domain(email) not in config.domains:
+        raise SignInRefused(
+            f"The address {email or '(none)'} is not one {config.organisation.name} signs in here. "
+            "Log in with your password instead."
+        )
+    User = get_user_model()
+    with transaction.atomic():
+        identity = SSOIdentity.objects.select_related("user").filter(issuer=issuer, subject=subject).first()
+        if identity is not None:
+            user = identity.user
+        else:
+            if not verified:  # never link or create on an address the provider has not checked
+                raise SignInRefused(
+                    "Your organisation's sign-in service has not confirmed your email address, so we cannot "
+                    "sign you in with it. Ask your IT team, or log in with your password."
+                )
+            user = User.objects.filter(email__iexact=email).first()
+            if user is None:
+                name = normalise_name(claims.get("name") or email.partition("@")[0])
+                user = User.objects.create_user(email=email, password=None, certificate_name=name)
+                user.email_verified_at = timezone.now()
+                user.save(update_fields=["email_verified_at"])
+            try:
+                with transaction.atomic():
+                    SSOIdentity.objects.create(user=user, issuer=issuer, subject=subject)
+            except IntegrityError:  # the same person, twice at once: the other request linked it
+                user = SSOIdentity.objects.get(issuer=issuer, subject=subject).user
+        if not user.is_active:
+            raise SignInRefused("This account is switched off. Ask our staff.")
+        membership_add(organisation=config.organisation, user=user, role=Membership.Role.LEARNER)
+    return user
