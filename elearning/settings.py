@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "quizzes",
     "certificates",
     "organisations",
+    "analysis",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("quizzes/", include("quizzes.urls")),
     path("", include("certificates.urls")),
     path("organisations/", include("organisations.urls")),
+    path("analysis/", include("analysis.urls")),
     path("admin/", admin.site.urls),
 ]
 
