@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from organisations.spreadsheet import safe_cell
+from organisations.spreadsheet import safe_cell as _safe_text
 
 from .report import TOTAL, Cell, Report
 from .suppression import FEWER
@@ -15,6 +15,15 @@ HEADER = [
     "discrimination", "option", "option correct", "chosen %", "first-attempt pass %", "median attempts to pass",
     "median minutes", "flags",
 ]
+
+
+def safe_cell(value: object) -> object:
+    """Numbers as they are (a minus sign is not a formula); text guarded against formula injection."""
+    try:
+        float(str(value))
+    except ValueError:
+        return _safe_text(value)
+    return value
 
 
 def _pct(value: float | None) -> str:

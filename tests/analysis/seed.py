@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from accounts.models import User
 from courses.models import CourseRelease, Enrolment, UnitVisit
 from quizzes.models import Answer, Attempt, TopicTag
 from tests.courses.factories import CourseFactory, PathwayFactory, UnitFactory
-from tests.elearning.factories import UserFactory
 from tests.quizzes.factories import QuizFactory, make_single
 
 DAY1 = dt.datetime(2026, 11, 10, 12, tzinfo=dt.UTC)
@@ -77,7 +77,12 @@ def seed_world():
     questions = [q1, q2, q3]
 
     def enrol(pathway, count):
-        users = [UserFactory() for _ in range(count)]
+        # Built, not created one by one: no password hashing for dozens of learners.
+        users = User.objects.bulk_create(
+            User(email=f"{pathway.slug}-{i}@example.com", certificate_name=f"Learner {pathway.slug} {i}",
+                 password="!")
+            for i in range(count)
+        )
         enrolments = [Enrolment.objects.create(learner=u, course=course, pathway=pathway) for u in users]
         UnitVisit.objects.bulk_create(
             UnitVisit(enrolment=e, unit=unit, first_opened_at=DAY1, last_opened_at=DAY1, seconds_spent=600)
