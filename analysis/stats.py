@@ -100,6 +100,12 @@ def _scoped_sql(scope: Scope) -> tuple[str, list]:
     return sql, list(params)
 
 
+def _m() -> str:
+    """CTEs computed once: the planner cannot estimate their rows and would otherwise re-run a window per
+    group (PostgreSQL 12+, SQLite 3.35+)."""
+    return "MATERIALIZED " if connection.vendor == "postgresql" else ""
+
+
 def _rows(sql: str, params: list) -> list[dict]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -110,11 +116,11 @@ def _rows(sql: str, params: list) -> list[dict]:
 def _answers_cte(scope: Scope) -> tuple[str, list]:
     scoped, params = _scoped_sql(scope)
     sql = (
-        f"WITH s AS ({scoped}), "
-        "ans AS (SELECT an.attempt_id, an.question_id, s.pathway, s.learner, "
+        f"WITH s AS {_m()}({scoped}), "
+        f"ans AS {_m()}(SELECT an.attempt_id, an.question_id, s.pathway, s.learner, "
         "CASE WHEN an.is_correct THEN 1 ELSE 0 END AS x, an.response "
         "FROM quizzes_answer an JOIN s ON s.id = an.attempt_id WHERE an.question_id IS NOT NULL), "
-        "tot AS (SELECT attempt_id, SUM(x) AS total FROM ans GROUP BY attempt_id) "
+        f"tot AS {_m()}(SELECT attempt_id, SUM(x) AS total FROM ans GROUP BY attempt_id) "
     )
     return sql, params
 
@@ -202,17 +208,17 @@ def unit_sums(scope: Scope) -> list[dict]:
     all_sql, all_params = _scoped_sql(all_scope)
     # For each first attempt in the window: the enrolment's attempts up to its first pass, and the time.
     sql = (
-        f"WITH f AS ({first_sql}), a AS ({all_sql}), "
-        "per AS (SELECT enrolment_id, quiz_id, MIN(CASE WHEN passed THEN rn END) AS to_pass, "
+        f"WITH f AS {_m()}({first_sql}), a AS {_m()}({all_sql}), "
+        f"per AS {_m()}(SELECT enrolment_id, quiz_id, MIN(CASE WHEN passed THEN rn END) AS to_pass, "
         "SUM(seconds_spent) AS quiz_seconds FROM a GROUP BY enrolment_id, quiz_id), "
-        "tries AS (SELECT f.unit, f.pathway, f.enrolment_id, f.learner, "
+        f"tries AS {_m()}(SELECT f.unit, f.pathway, f.enrolment_id, f.learner, "
         "CASE WHEN f.passed THEN 1 ELSE 0 END AS first_passed, per.to_pass, "
         "COALESCE(v.seconds_spent, 0) + per.quiz_seconds AS seconds FROM f "
         "JOIN per ON per.enrolment_id = f.enrolment_id AND per.quiz_id = f.quiz_id "
         "LEFT JOIN courses_unitvisit v ON v.enrolment_id = f.enrolment_id AND v.unit_id = f.unit), "
-        "passed AS (SELECT * FROM tries WHERE to_pass IS NOT NULL), "
-        f"mt AS ({_median('to_pass', 'passed')}), ms AS ({_median('seconds', 'tries')}), "
-        "g AS (SELECT unit, pathway, COUNT(DISTINCT learner) AS learners, COUNT(*) AS n, "
+        f"passed AS {_m()}(SELECT * FROM tries WHERE to_pass IS NOT NULL), "
+        f"mt AS {_m()}({_median('to_pass', 'passed')}), ms AS {_m()}({_median('seconds', 'tries')}), "
+        f"g AS {_m()}(SELECT unit, pathway, COUNT(DISTINCT learner) AS learners, COUNT(*) AS n, "
         "SUM(first_passed) AS first_passed FROM tries GROUP BY unit, pathway) "
         "SELECT g.unit, g.pathway, g.learners, g.n, g.first_passed, mt.median AS median_tries, "
         "ms.median AS median_seconds FROM g "
