@@ -3,6 +3,8 @@ title and description, every bar labelled in text, and the same numbers in a tab
 
 from __future__ import annotations
 
+import textwrap
+
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
@@ -10,6 +12,7 @@ from .report import Report
 from .suppression import FEWER
 
 ROW = 22
+LABEL_CHARS = 44  # a sign's words wrap onto lines of this many characters, so the chart fits 360 px
 
 WIDTH = 320
 BAR_MAX = 220
@@ -23,8 +26,10 @@ def facility_svg(report: Report) -> SafeString:
     parts = []
     y = 8
     for row in signs:
-        parts.append(format_html('<text x="0" y="{}" font-weight="bold">{}</text>', y + 12, row.tag.label))
-        y += ROW
+        for line in textwrap.wrap(row.tag.label, LABEL_CHARS):
+            parts.append(format_html('<text x="0" y="{}" font-weight="bold">{}</text>', y + 12, line))
+            y += ROW - 6
+        y += 6
         for index, pathway in enumerate(pathways):
             cell = row.cells[pathway.pk]
             colour = COLOURS[index % len(COLOURS)]

@@ -215,6 +215,10 @@ def main() -> None:
         result["ratio_to_hello"] = round(result["rps"] / hello, 3) if hello else 0.0
 
     certificates = certificate_throughput(env, python)
+    from bench.analysis import print_result, seed_and_measure
+
+    log("Item analysis: seeding 20,000 learners x 7 quizzes with SQL, then building the report...")
+    item_analysis = seed_and_measure()
     report = {
         "when": time.strftime("%Y-%m-%d %H:%M:%S"),
         "machine": {
@@ -228,9 +232,11 @@ def main() -> None:
         "pages": results,
         "certificates": certificates,
         "targets": check_targets(results, certificates),
+        "item_analysis": item_analysis,
         "seconds": round(time.monotonic() - started, 1),
     }
     print_table(report)
+    print_result(item_analysis)
     OUT.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     for path in (OUT / f"bench-{stamp}.json", OUT / "latest.json"):
