@@ -60,11 +60,12 @@ def facility_svg(report: Report) -> SafeString:
     height = max(y, 30)
     body = format_html_join("", "{}", ((part,) for part in parts))
     return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {} {}" width="100%" font-size="12" font-family="sans-serif" '
+        '<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {} {}" width="100%" '
+        'font-size="12" font-family="sans-serif" '
         'role="img" aria-labelledby="chart-title chart-desc" focusable="false">'
         '<title id="chart-title">Share of right answers per sign, for each audience</title>'
         '<desc id="chart-desc">One bar per audience under each sign; the length is the share of right '
-        'answers. Groups of fewer than 10 learners are not drawn. The table after the chart gives the same '
+        "answers. Groups of fewer than 10 learners are not drawn. The table after the chart gives the same "
         "numbers.</desc>{}</svg>",
         WIDTH,
         height,

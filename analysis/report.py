@@ -109,7 +109,9 @@ def _add(rows: list[dict | None]) -> dict | None:
     present = [row for row in rows if row]
     if not present:
         return None
-    return {key: sum(row[key] for row in present) for key in ("learners", "n", "sx", "sy", "sxy", "sxx", "syy")}
+    return {
+        key: sum(row[key] for row in present) for key in ("learners", "n", "sx", "sy", "sxy", "sxx", "syy")
+    }
 
 
 def _hide(table: dict[Any, dict[Any, Cell]], columns: list[int], *, totals: bool) -> None:

@@ -11,9 +11,22 @@ from .report import TOTAL, Cell, Report
 from .suppression import FEWER
 
 HEADER = [
-    "section", "unit", "question", "tags", "audience", "learners", "answers", "facility %",
-    "discrimination", "option", "option correct", "chosen %", "first-attempt pass %", "median attempts to pass",
-    "median minutes", "flags",
+    "section",
+    "unit",
+    "question",
+    "tags",
+    "audience",
+    "learners",
+    "answers",
+    "facility %",
+    "discrimination",
+    "option",
+    "option correct",
+    "chosen %",
+    "first-attempt pass %",
+    "median attempts to pass",
+    "median minutes",
+    "flags",
 ]
 
 
@@ -43,7 +56,9 @@ def report_csv(report: Report, *, with_total: bool) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADER)
-    audiences = [(p.pk, p.title) for p in report.pathways] + ([(TOTAL, "Every audience")] if with_total else [])
+    audiences = [(p.pk, p.title) for p in report.pathways] + (
+        [(TOTAL, "Every audience")] if with_total else []
+    )
     for row in report.items:
         unit, question = row.question.quiz.unit.title, row.question.key
         tags = "; ".join(t.name for t in row.tags)
@@ -51,15 +66,50 @@ def report_csv(report: Report, *, with_total: bool) -> str:
             cell = row.cells[key]
             flags = "" if cell.hidden else "; ".join(cell.flags)
             writer.writerow(
-                [safe_cell(v) for v in ["item", unit, question, tags, title, *_stats(cell), "", "", "", "", "",
-                                        "", flags]]
+                [
+                    safe_cell(v)
+                    for v in [
+                        "item",
+                        unit,
+                        question,
+                        tags,
+                        title,
+                        *_stats(cell),
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        flags,
+                    ]
+                ]
             )
             if cell.hidden or cell.empty:
                 continue
             for choice, rate in cell.options:
                 writer.writerow(
-                    [safe_cell(v) for v in ["option", unit, question, "", title, "", "", "", "", choice.text,
-                                            "yes" if choice.is_correct else "no", _pct(rate), "", "", "", ""]]
+                    [
+                        safe_cell(v)
+                        for v in [
+                            "option",
+                            unit,
+                            question,
+                            "",
+                            title,
+                            "",
+                            "",
+                            "",
+                            "",
+                            choice.text,
+                            "yes" if choice.is_correct else "no",
+                            _pct(rate),
+                            "",
+                            "",
+                            "",
+                            "",
+                        ]
+                    ]
                 )
     for row in report.units:
         for key, title in audiences:
@@ -75,15 +125,53 @@ def report_csv(report: Report, *, with_total: bool) -> str:
                     str(cell.n),
                 ]
             writer.writerow(
-                [safe_cell(v) for v in ["unit", row.unit.title, "", "", title, values[0], values[4], "", "", "",
-                                        "", "", values[1], values[2], values[3], ""]]
+                [
+                    safe_cell(v)
+                    for v in [
+                        "unit",
+                        row.unit.title,
+                        "",
+                        "",
+                        title,
+                        values[0],
+                        values[4],
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        values[1],
+                        values[2],
+                        values[3],
+                        "",
+                    ]
+                ]
             )
     for row in report.tags:
         for pathway in report.pathways:
             cell = row.cells[pathway.pk]
             stats = _stats(cell)
             writer.writerow(
-                [safe_cell(v) for v in ["topic", "", "", f"{row.tag.name} ({row.tag.label})", pathway.title,
-                                        stats[0], stats[1], stats[2], "", "", "", "", "", "", "", ""]]
+                [
+                    safe_cell(v)
+                    for v in [
+                        "topic",
+                        "",
+                        "",
+                        f"{row.tag.name} ({row.tag.label})",
+                        pathway.title,
+                        stats[0],
+                        stats[1],
+                        stats[2],
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                    ]
+                ]
             )
     return out.getvalue()

@@ -34,10 +34,7 @@ def suppressed_cells(
 ) -> set[tuple[Hashable, Hashable]]:
     """The (row, column) cells to hide. grid[row][column] is the number of learners of that cell."""
     hidden = {
-        (row, col)
-        for row, cells in grid.items()
-        for col in columns
-        if 0 < cells.get(col, 0) < threshold
+        (row, col) for row, cells in grid.items() for col in columns if 0 < cells.get(col, 0) < threshold
     }
     if not totals:
         return hidden

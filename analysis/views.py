@@ -69,9 +69,14 @@ def _page(request: HttpRequest, *, heading: str, who: str, csv_url: str, learner
 def _csv(request: HttpRequest, *, name: str, learner_ids=None) -> HttpResponse:
     form, result, scoped = _build(request, learner_ids)
     if result is None:
-        return HttpResponse("Check the filters: " + "; ".join(
-            f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()
-        ) if form.errors else "No course.", status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            "Check the filters: "
+            + "; ".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items())
+            if form.errors
+            else "No course.",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
     response = HttpResponse(
         spreadsheet.report_csv(result, with_total=scoped[1] is None), content_type="text/csv; charset=utf-8"
     )

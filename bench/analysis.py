@@ -27,7 +27,8 @@ def _seed_sql(course_id: int, prefix: str) -> list[str]:
                       ORDER BY "order", id OFFSET (u.id % (SELECT COUNT(*) FROM courses_pathway
                       WHERE course_id = {course_id})) LIMIT 1) p ON true
         WHERE u.email LIKE '{prefix}%'""",
-        f"""INSERT INTO courses_unitvisit (enrolment_id, unit_id, first_opened_at, last_opened_at, times_opened,
+        f"""INSERT INTO courses_unitvisit (enrolment_id, unit_id, first_opened_at, last_opened_at,
+        times_opened,
         seconds_spent)
         SELECT e.id, un.id, now(), now(), 1, 300 + (e.id * 7 + un.id) % 900 FROM courses_enrolment e
         JOIN courses_unit un ON un.course_id = e.course_id WHERE e.course_id = {course_id}""",
@@ -38,16 +39,19 @@ def _seed_sql(course_id: int, prefix: str) -> list[str]:
         FROM courses_enrolment e JOIN courses_unit un ON un.course_id = e.course_id
         JOIN quizzes_quiz q ON q.unit_id = un.id WHERE e.course_id = {course_id}""",
         """CREATE TEMP TABLE bench_bank AS SELECT id, quiz_id,
-        ROW_NUMBER() OVER (PARTITION BY quiz_id ORDER BY id) AS rn, COUNT(*) OVER (PARTITION BY quiz_id) AS cnt
+        ROW_NUMBER() OVER (PARTITION BY quiz_id ORDER BY id) AS rn,
+        COUNT(*) OVER (PARTITION BY quiz_id) AS cnt
         FROM quizzes_question WHERE is_active""",
-        f"""INSERT INTO quizzes_answer (attempt_id, question_id, "order", response, score, is_correct, snapshot)
+        f"""INSERT INTO quizzes_answer (attempt_id, question_id, "order", response, score, is_correct,
+        snapshot)
         SELECT a.id, b.id, k.k, jsonb_build_object('choice', c.key),
         CASE WHEN c.is_correct THEN 1 ELSE 0 END, c.is_correct, '{{}}'::jsonb
         FROM quizzes_attempt a JOIN courses_enrolment e ON e.id = a.enrolment_id
         CROSS JOIN generate_series(1, 5) AS k(k)
         JOIN bench_bank b ON b.quiz_id = a.quiz_id AND b.rn = 1 + ((a.id + k.k * 3) % b.cnt)
         JOIN LATERAL (SELECT key, is_correct FROM quizzes_choice ch WHERE ch.question_id = b.id
-                      ORDER BY (ch.is_correct = ((a.id * 31 + b.id * 17) % 10 < 7)) DESC, ch.id LIMIT 1) c ON true
+                      ORDER BY (ch.is_correct = ((a.id * 31 + b.id * 17) % 10 < 7)) DESC, ch.id
+                      LIMIT 1) c ON true
         WHERE e.course_id = {course_id}""",
         """UPDATE quizzes_attempt a SET score = s.score, passed = s.score >= 80
         FROM (SELECT attempt_id, (100 * SUM(score) / COUNT(*))::int AS score FROM quizzes_answer
@@ -63,8 +67,8 @@ def _seed_sql(course_id: int, prefix: str) -> list[str]:
 
 def seed_and_measure() -> dict:
     from django.db import connection
-    from django.utils import timezone
     from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
 
     from accounts.models import User
     from analysis import report, stats
@@ -80,8 +84,10 @@ def seed_and_measure() -> dict:
     prefix = "analysis-bench-"
     started = time.monotonic()
     User.objects.bulk_create(
-        (User(email=f"{prefix}{n}@bench.invalid", certificate_name=f"Learner {n}", password="!")
-         for n in range(LEARNERS)),
+        (
+            User(email=f"{prefix}{n}@bench.invalid", certificate_name=f"Learner {n}", password="!")  # noqa: S106 (unusable)
+            for n in range(LEARNERS)
+        ),
         batch_size=5000,
     )
     with connection.cursor() as cursor:
@@ -89,7 +95,9 @@ def seed_and_measure() -> dict:
             cursor.execute(statement)
     organisation = Organisation.objects.create(name="Bench council", kind=Organisation.Kind.LICENSING)
     Membership.objects.bulk_create(
-        Membership(organisation=organisation, user_id=uid, email=f"m{uid}@bench.invalid", joined_at=timezone.now())
+        Membership(
+            organisation=organisation, user_id=uid, email=f"m{uid}@bench.invalid", joined_at=timezone.now()
+        )
         for uid in User.objects.filter(email__startswith=prefix).values_list("id", flat=True)[:1000]
     )
     seeded = time.monotonic() - started
@@ -130,11 +138,15 @@ def print_result(result: dict) -> None:
         return
     print(
         f"Item analysis: {result['learners']:,} learners × {result['quizzes']} quizzes, "
-        f"{result['attempts']:,} attempts, {result['answers']:,} answers (seeded in {result['seed_seconds']} s)"
+        f"{result['attempts']:,} attempts, {result['answers']:,} answers "
+        f"(seeded in {result['seed_seconds']} s)"
     )
     for name, run in result["runs"].items():
         parts = ", ".join(f"{k} {v} s" for k, v in run.items() if k not in ("seconds", "queries"))
-        print(f"  {name:<36} {run['seconds']:>6.2f} s  {run['queries']} queries" + (f" ({parts})" if parts else ""))
+        print(
+            f"  {name:<36} {run['seconds']:>6.2f} s  {run['queries']} queries"
+            + (f" ({parts})" if parts else "")
+        )
 
 
 def main() -> None:
@@ -165,10 +177,9 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        if os.environ.get("BENCH_ANALYSIS_KEEP"):
-            return
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not os.environ.get("BENCH_ANALYSIS_KEEP"):
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

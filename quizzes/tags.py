@@ -65,8 +65,7 @@ def question_tags(reader: Reader, vocabulary: dict[str, TagSpec] | None) -> list
     unknown = [name for name in names if name not in vocabulary]
     if unknown:
         reader.error(
-            f"unknown tag {unknown[0]!r}; tags are kind:key from {TAGS_FILE} "
-            f"(kinds: {', '.join(KINDS)})",
+            f"unknown tag {unknown[0]!r}; tags are kind:key from {TAGS_FILE} (kinds: {', '.join(KINDS)})",
             "tags",
         )
         return []

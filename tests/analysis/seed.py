@@ -79,8 +79,11 @@ def seed_world():
     def enrol(pathway, count):
         # Built, not created one by one: no password hashing for dozens of learners.
         users = User.objects.bulk_create(
-            User(email=f"{pathway.slug}-{i}@example.com", certificate_name=f"Learner {pathway.slug} {i}",
-                 password="!")
+            User(
+                email=f"{pathway.slug}-{i}@example.com",
+                certificate_name=f"Learner {pathway.slug} {i}",
+                password="!",
+            )
             for i in range(count)
         )
         enrolments = [Enrolment.objects.create(learner=u, course=course, pathway=pathway) for u in users]

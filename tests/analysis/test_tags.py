@@ -15,7 +15,7 @@ from tests.conftest import SAMPLE_CONTENT
 
 pytestmark = pytest.mark.django_db
 REAL = Path(__file__).resolve().parents[2] / "courses" / "content" / "cse-awareness"
-VOCABULARY = "sign:\n  - {key: older-partner, label: \"They have a much older boyfriend or girlfriend\"}\n"
+VOCABULARY = 'sign:\n  - {key: older-partner, label: "They have a much older boyfriend or girlfriend"}\n'
 
 
 @pytest.fixture
@@ -47,7 +47,9 @@ def test_known_tags_are_loaded(content):
 def test_unknown_tag_is_refused_with_file_and_line(content):
     (content / "sample-course" / "tags.yaml").write_text(VOCABULARY)
     path = _tag_first_question(content, ["sign:made-up"])
-    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if text.strip().startswith("tags:"))
+    line = next(
+        i for i, text in enumerate(path.read_text().splitlines(), 1) if text.strip().startswith("tags:")
+    )
     with pytest.raises(ContentError) as raised:
         load_courses(content)
     [error] = raised.value.errors

@@ -30,7 +30,9 @@ def world():
     w["board"] = board
     w["staff"] = UserFactory(is_staff=True)
     w["other_manager"] = UserFactory()
-    MembershipFactory(organisation=OrganisationFactory(), user=w["other_manager"], role=Membership.Role.MANAGER)
+    MembershipFactory(
+        organisation=OrganisationFactory(), user=w["other_manager"], role=Membership.Role.MANAGER
+    )
     return w
 
 
@@ -70,7 +72,9 @@ def test_csv_has_no_learner_and_suppresses(client, world):
 
 def test_bad_filters_are_a_clear_400(client, world):
     url = reverse("analysis:staff")
-    response = _get(client, world["staff"], url, course=world["course"].pk, since="2026-12-01", until="2026-01-01")
+    response = _get(
+        client, world["staff"], url, course=world["course"].pk, since="2026-12-01", until="2026-01-01"
+    )
     assert response.status_code == 400
     assert "The end date must be on or after the start date." in response.content.decode()
     assert _get(client, world["staff"], url, course="999999").status_code == 400
