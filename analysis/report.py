@@ -66,6 +66,7 @@ class Report:
     tags: list[TagRow]
     all_attempts: bool
     threshold: int = THRESHOLD
+    computed_at: Any = None  # set when cached (analysis.precompute)
 
     def signs(self) -> list[TagRow]:
         return [row for row in self.tags if row.tag.kind == "sign"]

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from organisations.models import Membership, Organisation
 from organisations.views import manager_required
 
-from . import chart, report, spreadsheet
+from . import chart, precompute, spreadsheet
 from .forms import ReportFilterForm
 from .models import Commissioner
 
@@ -44,15 +44,19 @@ def _commissioning(organisation: Organisation) -> Organisation:
     return organisation
 
 
-def _build(request: HttpRequest, learner_ids=None):
+def _build(request: HttpRequest, learner_ids=None, learners: str = "all"):
     form = ReportFilterForm(request.GET or None)
     scoped = form.scope(learner_ids=learner_ids)
-    result = None if scoped is None else report.build(scoped[0], pathway_id=scoped[1])
+    result = (
+        None if scoped is None else precompute.report_for(scoped[0], learners=learners, pathway_id=scoped[1])
+    )
     return form, result, scoped
 
 
-def _page(request: HttpRequest, *, heading: str, who: str, csv_url: str, learner_ids=None, **extra):
-    form, result, scoped = _build(request, learner_ids)
+def _page(
+    request: HttpRequest, *, heading: str, who: str, csv_url: str, learner_ids=None, learners="all", **extra
+):
+    form, result, scoped = _build(request, learner_ids, learners)
     context = {
         "form": form,
         "report": result,
@@ -66,8 +70,8 @@ def _page(request: HttpRequest, *, heading: str, who: str, csv_url: str, learner
     return render(request, "analysis/report.html", context, status=400 if form.errors else 200)
 
 
-def _csv(request: HttpRequest, *, name: str, learner_ids=None) -> HttpResponse:
-    form, result, scoped = _build(request, learner_ids)
+def _csv(request: HttpRequest, *, name: str, learner_ids=None, learners="all") -> HttpResponse:
+    form, result, scoped = _build(request, learner_ids, learners)
     if result is None:
         return HttpResponse(
             "Check the filters: "
@@ -111,6 +115,7 @@ def organisation_report(request: HttpRequest, organisation: Organisation) -> Htt
         who=f"the members of {organisation.name}",
         csv_url=reverse("analysis:organisation_csv", args=[organisation.pk]),
         learner_ids=_members(organisation),
+        learners=f"organisation:{organisation.pk}",
         organisation=organisation,
         commissioning=Commissioner.objects.filter(organisation=organisation).exists(),
     )
@@ -119,7 +124,12 @@ def organisation_report(request: HttpRequest, organisation: Organisation) -> Htt
 @manager_required
 @require_GET
 def organisation_csv(request: HttpRequest, organisation: Organisation) -> HttpResponse:
-    return _csv(request, name=f"item-analysis-{organisation.pk}", learner_ids=_members(organisation))
+    return _csv(
+        request,
+        name=f"item-analysis-{organisation.pk}",
+        learner_ids=_members(organisation),
+        learners=f"organisation:{organisation.pk}",
+    )
 
 
 @manager_required

@@ -129,6 +129,13 @@ def seed_and_measure() -> dict:
                 begin = time.monotonic()
                 getattr(stats, part)(scope)
                 result["runs"][name][part] = round(time.monotonic() - begin, 2)
+    from analysis import precompute
+
+    precompute.warm_every_learner_reports()
+    begin = time.monotonic()
+    with CaptureQueriesContext(connection) as queries:
+        precompute.report_for(stats.Scope(course=course))
+    result["cached_read"] = {"seconds": round(time.monotonic() - begin, 3), "queries": len(queries)}
     return result
 
 

@@ -131,3 +131,20 @@ def test_report_query_count_is_pinned(client, world, django_assert_num_queries):
 
 
 QUERIES = 16
+
+
+def test_a_built_report_is_reused_and_the_nightly_task_refreshes_it(client, world, django_assert_num_queries):
+    from analysis import precompute, stats
+    from analysis.tasks import warm_reports_task
+
+    client.force_login(world["staff"])
+    url = reverse("analysis:staff")
+    assert client.get(url, {"course": world["course"].pk}).status_code == 200
+    # Cached: only the session, the user and the filter form read the database now.
+    with django_assert_num_queries(QUERIES - 9):
+        response = client.get(url, {"course": world["course"].pk})
+    assert "Figures computed" in response.content.decode()
+    scope = stats.Scope(course=world["course"])
+    before = precompute.report_for(scope).computed_at
+    assert warm_reports_task.apply().get() >= 2
+    assert precompute.report_for(scope).computed_at > before
