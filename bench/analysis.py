@@ -154,6 +154,10 @@ def print_result(result: dict) -> None:
             f"  {name:<36} {run['seconds']:>6.2f} s  {run['queries']} queries"
             + (f" ({parts})" if parts else "")
         )
+    if "cached_read" in result:
+        cached = result["cached_read"]
+        label = "pre-aggregated (nightly), cached read"
+        print(f"  {label:<36} {cached['seconds']:>6.3f} s  {cached['queries']} queries")
 
 
 def main() -> None:
