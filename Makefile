@@ -41,7 +41,7 @@ faults: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/bandit -q -c pyproject.toml -r elearning accounts courses quizzes certificates $(wildcard organisations) $(wildcard integrations) $(wildcard sso) -ll
+	$(VENV)/bin/bandit -q -c pyproject.toml -r elearning accounts courses quizzes certificates $(wildcard organisations) $(wildcard integrations) $(wildcard sso) $(wildcard analysis) -ll
 
 clean:
 	rm -rf var/test-*.sqlite3* var/broker-test-*

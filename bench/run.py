@@ -299,6 +299,11 @@ def run(private_url: str | None, redis_pid: int | None) -> None:
     certificates = certificate_throughput(
         env, python, redis_pid if private_url else None, root=ROOT, out=OUT, var=VAR, count=CERTIFICATES
     )
+
+    from bench.analysis import print_result, seed_and_measure
+
+    log("Item analysis: seeding 20,000 learners x 7 quizzes with SQL, then building the report...")
+    item_analysis = seed_and_measure()
     report = {
         "when": time.strftime("%Y-%m-%d %H:%M:%S"),
         "machine": {
@@ -314,9 +319,11 @@ def run(private_url: str | None, redis_pid: int | None) -> None:
         "pages": results,
         "certificates": certificates,
         "targets": check_targets(results, certificates),
+        "item_analysis": item_analysis,
         "seconds": round(time.monotonic() - started, 1),
     }
     print_table(report)
+    print_result(item_analysis)
     OUT.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     for path in (OUT / f"bench-{stamp}.json", OUT / "latest.json"):

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "lti_tool",
     "integrations",
     "sso",  # organisations' own OpenID Connect sign-in (issue 27)
+    "analysis",
 ]
 
 MIDDLEWARE = [

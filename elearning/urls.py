@@ -23,6 +23,7 @@ urlpatterns += [
     path("organisations/", include("organisations.urls")),
     path("", include("integrations.urls")),
     path("sso/", include("sso.urls")),  # issue 27: "Continue with your organisation"
+    path("analysis/", include("analysis.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -12,10 +12,10 @@ from typing import Any
 from courses.loading import CourseSpec, Reader, _display, pathway_list, read_yaml
 from courses.models import Course, Pathway, Unit
 
-from . import pools
+from . import pools, tags
 from .models import QUESTION_TYPES, Attempt, Choice, Question, Quiz, Scenario
 
-KEY_FIELDS = {"key", "type", "scenario", "pathways", "prompt", "section", "explanation"}
+KEY_FIELDS = {"key", "type", "scenario", "pathways", "prompt", "section", "explanation", "tags"}
 TYPE_FIELDS = {
     "single": {"options"},
     "multiple": {"options"},
@@ -45,6 +45,7 @@ class QuestionSpec:
     pathways: list[str]
     choices: list[ChoiceSpec]
     distractors: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)  # kind:key from the course's tags.yaml
 
 
 @dataclass
@@ -64,6 +65,7 @@ class QuizSpec:
     questions_per_attempt: int | None = None  # the pool: questions drawn per attempt (None: all)
     scenario_questions: int = 0  # at least this many drawn are about a role scenario
     rules: pools.AssessmentRules = field(default_factory=pools.AssessmentRules)
+    vocabulary: dict[str, tags.TagSpec] | None = None
 
 
 class QuizContent:
@@ -76,6 +78,7 @@ class QuizContent:
         units_by_stem = {unit.file_stem: unit.slug for unit in spec.units}
         unit_stems = {path.stem for path in (spec.directory / "units").glob("*.y*ml")}
         rules = pools.parse_assessment(spec.directory, root, errors)
+        vocabulary = tags.parse_vocabulary(spec.directory, root, errors)
         quizzes = []
         for quiz_file in sorted(quiz_dir.glob("*.y*ml")):
             display = _display(quiz_file, root)
@@ -87,7 +90,13 @@ class QuizContent:
                 continue
             # A unit file that could not be read has its own error; still check its quiz.
             quiz = parse_quiz(
-                quiz_file, display, units_by_stem.get(quiz_file.stem, ""), spec.pathway_slugs, root, errors
+                quiz_file,
+                display,
+                units_by_stem.get(quiz_file.stem, ""),
+                spec.pathway_slugs,
+                root,
+                errors,
+                vocabulary=vocabulary,
             )
             if quiz is not None:
                 quiz.rules = rules
@@ -139,6 +148,7 @@ class QuizContent:
         units = {u.slug: u for u in course.units.all()}
         pathways = {p.slug: p for p in course.pathways.all()}
         with_quiz = set()
+        tags.apply_vocabulary(course, next((q.vocabulary for q in parsed or []), None))
         for quiz_spec in parsed or []:
             apply_quiz(units[quiz_spec.unit_slug], quiz_spec, pathways)
             with_quiz.add(quiz_spec.unit_slug)
@@ -152,7 +162,14 @@ class QuizContent:
 
 
 def parse_quiz(
-    path: Path, display: str, unit_slug: str, pathway_slugs: set[str], root: Path, errors: list[str]
+    path: Path,
+    display: str,
+    unit_slug: str,
+    pathway_slugs: set[str],
+    root: Path,
+    errors: list[str],
+    *,
+    vocabulary: dict[str, tags.TagSpec] | None = None,
 ) -> QuizSpec | None:
     start = len(errors)
     data = read_yaml(path, root, errors)
@@ -169,6 +186,7 @@ def parse_quiz(
         or None,
         scenarios=[],
         questions=[],
+        vocabulary=vocabulary,
     )
     pools.parse_pool(reader, quiz)
     for item_path, item in reader.mapping_list("scenarios", required=False):
@@ -187,7 +205,7 @@ def parse_quiz(
         sub = reader.child(item_path, item)
         if not sub.is_mapping("a question"):
             continue
-        question = parse_question(sub, pathway_slugs, scenario_keys)
+        question = parse_question(sub, pathway_slugs, scenario_keys, vocabulary)
         if question is None:
             continue
         if question.key in {q.key for q in quiz.questions}:
@@ -219,7 +237,12 @@ def _visible_to(question: QuestionSpec, pathway: str, scenario_pathways: dict[st
     return not limits or pathway in limits
 
 
-def parse_question(reader: Reader, pathway_slugs: set[str], scenario_keys: set[str]) -> QuestionSpec | None:
+def parse_question(
+    reader: Reader,
+    pathway_slugs: set[str],
+    scenario_keys: set[str],
+    vocabulary: dict[str, tags.TagSpec] | None = None,
+) -> QuestionSpec | None:
     type_name = reader.text("type")
     if type_name and type_name not in QUESTION_TYPES:
         reader.error(
@@ -242,6 +265,7 @@ def parse_question(reader: Reader, pathway_slugs: set[str], scenario_keys: set[s
         scenario=scenario,
         pathways=pathway_list(reader, "pathways", pathway_slugs),
         choices=[],
+        tags=tags.question_tags(reader, vocabulary),
     )
     if type_name in {"single", "multiple"}:
         for index, (item_path, item) in enumerate(reader.mapping_list("options")):
@@ -363,6 +387,7 @@ def apply_quiz(unit: Unit, spec: QuizSpec, pathways: dict[str, Pathway]) -> Quiz
         question.prompt = item.prompt
         question.section = item.section
         question.explanation = item.explanation
+        question.tags = item.tags
         question.scenario = scenarios.get(item.scenario) if item.scenario else None
         question.is_active = True
         question.set_type_fields(distractors=item.distractors)

@@ -78,6 +78,7 @@ class Question(PolymorphicModel):
         help_text="Empty: every pathway (unless the scenario limits it).",
     )
     is_active = models.BooleanField(default=True)
+    tags = models.JSONField(default=list, blank=True, help_text="What it tests: kind:key from tags.yaml.")
 
     type_name = "question"
     template_name = "quizzes/questions/single.html"
@@ -422,3 +423,19 @@ class LockReset(models.Model):
 
     def __str__(self) -> str:
         return f"Lock reset {self.created_at:%Y-%m-%d %H:%M} by {self.reset_by_name}"
+
+
+class TopicTag(models.Model):
+    """One entry of a course's tag vocabulary (tags.yaml): what a question can test, in the guide's words."""
+
+    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=100, help_text="kind:key, as questions name it.")
+    kind = models.CharField(max_length=20)
+    label = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["kind", "label"]
+        constraints = [models.UniqueConstraint(fields=["course", "name"], name="quizzes_topictag_unique")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -12,6 +12,7 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from accounts.verification import verification_token
+from analysis.models import Commissioner
 from certificates import services as certificate_services
 from certificates.models import Certificate
 from courses import services as course_services
@@ -86,6 +87,7 @@ def world(sample_course, settings):
     )
     certificate = certificate_services.certificate_issue(certificate_id=old.pk)
     council = OrganisationFactory(kind=Organisation.Kind.LICENSING)
+    Commissioner.objects.create(organisation=council)  # its managers see the item analysis of everyone
     MembershipFactory(organisation=council, user=learner, role=Membership.Role.MANAGER)
     member = MembershipFactory(organisation=council)
     invitation = InvitationFactory(organisation=council)
@@ -460,6 +462,34 @@ def rows(w) -> dict[str, tuple[str, str, dict, tuple]]:
         ),
         "integrations:scorm_status": ("get", reverse("integrations:scorm_status"), {}, (400, 400, 400, 400)),
         "integrations:scorm_launch": ("get", reverse("integrations:scorm_launch"), {}, (400, 400, 400, 400)),
+        # Item analysis: staff everywhere; a manager for their organisation, and across organisations when
+        # it commissions; nobody else (404, like every manager page).
+        "analysis:staff": ("get", reverse("analysis:staff"), {}, (LOGIN, 404, 404, 200)),
+        "analysis:staff_csv": ("get", reverse("analysis:staff_csv"), {}, (LOGIN, 404, 404, 200)),
+        "analysis:organisation": (
+            "get",
+            reverse("analysis:organisation", args=[o]),
+            {},
+            (LOGIN, 200, 404, 404),
+        ),
+        "analysis:organisation_csv": (
+            "get",
+            reverse("analysis:organisation_csv", args=[o]),
+            {},
+            (LOGIN, 200, 404, 404),
+        ),
+        "analysis:commissioner": (
+            "get",
+            reverse("analysis:commissioner", args=[o]),
+            {},
+            (LOGIN, 200, 404, 404),
+        ),
+        "analysis:commissioner_csv": (
+            "get",
+            reverse("analysis:commissioner_csv", args=[o]),
+            {},
+            (LOGIN, 200, 404, 404),
+        ),
     }
 
 
