@@ -8,7 +8,12 @@ class CredentialsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.core import checks
         from django.db.models.signals import post_save
+
+        from .keys import check_site_url
+
+        checks.register(check_site_url)
 
         from accounts.personal_data import register_deletion_step
         from certificates.models import Certificate

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from certificates.models import Certificate
 
-from .document import build_credential
-from .keys import signing_key
+from .document import build_credential, valid_until
+from .keys import SigningKey, signing_key
 from .models import IssuedCredential
 from .signing import sign_credential
 from .status import allocate, status_entry
@@ -37,6 +37,9 @@ def credential_ensure(certificate: Certificate) -> IssuedCredential | None:
             return None
         key = signing_key()
         taken: set[int] = set()
+        # From when the certificate was issued (a credential made later, on the first download or email of an
+        # older certificate, still starts then), and never after it ends.
+        valid_from = min(locked.issued_at or timezone.now(), valid_until(locked))
         for _attempt in range(20):
             number, index = allocate(taken=taken)
             credential_id = f"urn:uuid:{uuid.uuid4()}"
@@ -44,7 +47,7 @@ def credential_ensure(certificate: Certificate) -> IssuedCredential | None:
                 locked,
                 credential_id=credential_id,
                 status_entry=status_entry(number=number, index=index),
-                valid_from=timezone.now(),
+                valid_from=valid_from,
             )
             try:
                 with transaction.atomic():
@@ -60,6 +63,22 @@ def credential_ensure(certificate: Certificate) -> IssuedCredential | None:
             except IntegrityError:
                 taken.add(index)  # another credential took that bit meanwhile: draw again
         raise RuntimeError("No free place on the status list after 20 draws.")
+
+
+def credentials_resign(*, key_id: str, key: SigningKey | None = None) -> int:
+    """Re-issue every credential signed with `key_id` (a retired key): the same credential (its id, dates and
+    status bit unchanged) signed again with the current key. A credential wiped meanwhile (its holder deleted
+    their account) stays wiped. Returns how many were re-signed."""
+    key = key or signing_key()
+    count = 0
+    for record in IssuedCredential.objects.filter(key_id=key_id).exclude(jwt="").iterator():
+        token = sign_credential(record.document, key)
+        count += (
+            IssuedCredential.objects.filter(pk=record.pk, key_id=key_id)
+            .exclude(jwt="")
+            .update(jwt=token, key_id=key.kid)
+        )
+    return count
 
 
 def credential_files(credential: IssuedCredential, code: str) -> list[tuple[str, bytes, str]]:

@@ -16,7 +16,7 @@ from functools import partial
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.urls import reverse
 
 from certificates.models import Certificate
@@ -26,6 +26,7 @@ from .models import IssuedCredential
 LIST_BITS = 131072  # 16 KB, the smallest list the spec allows (herd privacy); indices are drawn at random
 FILL_LIMIT = LIST_BITS // 2  # past half full, new credentials go on the next list
 CACHE_KEY = "credentials:status-list:{number}"
+HIGHEST_KEY = "credentials:status-list:highest"
 
 
 def status_list_url(number: int) -> str:
@@ -51,6 +52,7 @@ def allocate(*, taken: set[int] | None = None) -> tuple[int, int]:
     )
     if IssuedCredential.objects.filter(status_list=number).count() >= FILL_LIMIT:
         number += 1
+        transaction.on_commit(partial(cache.delete, HIGHEST_KEY))  # a new list: publish it
     used = set(IssuedCredential.objects.filter(status_list=number).values_list("status_index", flat=True))
     used |= taken or set()
     while True:
@@ -112,15 +114,22 @@ def status_list_jwt(number: int) -> str:
     return token
 
 
-def status_list_numbers() -> list[int]:
-    numbers = (
-        IssuedCredential.objects.values_list("status_list", flat=True).distinct().order_by("status_list")
-    )
-    return list(numbers) or [1]
+def highest_list_number() -> int:
+    """The highest status list in use (1 when there is none yet), cached: the public list URL is checked
+    against it without a query. A credential that opens a new list drops the cached value (allocate)."""
+    highest = cache.get(HIGHEST_KEY)
+    if highest is None:
+        highest = IssuedCredential.objects.aggregate(highest=Max("status_list"))["highest"] or 1
+        cache.set(HIGHEST_KEY, highest, timeout=settings.CREDENTIAL_STATUS_MAX_AGE)
+    return highest
+
+
+def list_exists(number: int) -> bool:
+    return 1 <= number <= highest_list_number()
 
 
 def invalidate(numbers: list[int] | None = None) -> None:
-    for number in numbers or status_list_numbers():
+    for number in numbers or range(1, highest_list_number() + 1):
         cache.delete(CACHE_KEY.format(number=number))
 
 

@@ -18,12 +18,14 @@ from joserfc.errors import JoseError
 
 from certificates.models import Certificate
 
-from .keys import ALGORITHM, issuer_did, verification_key_set
+from .keys import ALGORITHM, issuer_did, retired_kids, verification_key_set
 from .models import IssuedCredential
 
 COMPACT_JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
+CREDENTIAL_ID = re.compile(r"^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 ENVELOPE_PREFIX = "data:application/vc+jwt,"
 MAX_CHARACTERS = 100_000
+MAX_DEPTH = 32  # our credentials nest 6 deep; anything far deeper is not one of ours
 
 
 class NotACredential(ValueError):
@@ -32,19 +34,40 @@ class NotACredential(ValueError):
 
 @dataclass
 class Verdict:
-    state: str  # "valid", "expired", "revoked", "not-ours" or "tampered"
+    state: str  # "valid", "expired", "revoked", "not-issued", "not-ours" or "tampered"
     reason: str = ""
     facts: dict = field(default_factory=dict)  # what the signed credential says, for valid/expired/revoked
 
 
+def _depth(value) -> int:
+    """How deep lists and objects nest (without recursion, so any depth can be measured)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def _loads(text: str | bytes, what: str) -> dict:
+    """A JSON object from untrusted text: anything else, or anything nested absurdly deep, is not ours."""
+    try:
+        value = json.loads(text)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise NotACredential(what) from exc
+    if not isinstance(value, dict) or _depth(value) > MAX_DEPTH:
+        raise NotACredential(what)
+    return value
+
+
 def _b64_json(part: str) -> dict:
     try:
-        value = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
-    except (ValueError, UnicodeDecodeError) as exc:
+        raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+    except ValueError as exc:
         raise NotACredential("not a JWT") from exc
-    if not isinstance(value, dict):
-        raise NotACredential("not a JWT")
-    return value
+    return _loads(raw, "not a JWT")
 
 
 def _issuer_id(credential: dict) -> str:
@@ -57,6 +80,7 @@ def _issuer_id(credential: dict) -> str:
 def _is_open_badge(credential: dict) -> bool:
     types = credential.get("type")
     types = [types] if isinstance(types, str) else types if isinstance(types, list) else []
+    types = [entry for entry in types if isinstance(entry, str)]
     return "VerifiableCredential" in types and bool(
         {"OpenBadgeCredential", "AchievementCredential"} & set(types)
     )
@@ -71,12 +95,7 @@ def verify_text(text: str, *, now: dt.datetime | None = None) -> Verdict:
     if COMPACT_JWS.match(text):
         return _verify_jwt(text, now=now)
     if text.startswith("{"):
-        try:
-            credential = json.loads(text)
-        except ValueError as exc:
-            raise NotACredential("not JSON") from exc
-        if not isinstance(credential, dict):
-            raise NotACredential("not a credential")
+        credential = _loads(text, "not a JSON credential")
         envelope = credential.get("id")
         if isinstance(envelope, str) and envelope.startswith(ENVELOPE_PREFIX):
             inner = envelope[len(ENVELOPE_PREFIX) :].strip()
@@ -98,6 +117,12 @@ def _verify_jwt(token: str, *, now: dt.datetime | None) -> Verdict:
     kid = header.get("kid")
     if header.get("alg") != ALGORITHM or not isinstance(kid, str) or not kid.startswith(issuer_did() + "#"):
         return Verdict("tampered", "It names us as the issuer, but it was not signed with one of our keys.")
+    if kid[len(issuer_did()) + 1 :] in retired_kids():
+        return Verdict(
+            "tampered",
+            "It was signed with a key we have withdrawn, so it no longer counts. The holder can download it "
+            "again, signed with our current key, from their certificates page.",
+        )
     try:
         verified = jwt.decode(token, verification_key_set(), algorithms=[ALGORITHM])
     except (JoseError, ValueError, KeyError, TypeError):
@@ -111,12 +136,17 @@ def _verify_jwt(token: str, *, now: dt.datetime | None) -> Verdict:
         or _issuer_id(signed) != issuer_did()
     ):
         return Verdict("tampered", "Its contents do not match what we signed.")
-    record = (
-        IssuedCredential.objects.select_related("certificate").filter(credential_id=signed.get("id")).first()
-    )
+    record = _record(signed.get("id"))
     if record is None:
         return Verdict("tampered", "It is signed with our key, but we have no record of issuing it.")
     return _status(record, signed, now=now)
+
+
+def _record(credential_id) -> IssuedCredential | None:
+    """Our record of the credential with that id; only an id of the form we issue is looked up."""
+    if not isinstance(credential_id, str) or not CREDENTIAL_ID.match(credential_id):
+        return None
+    return IssuedCredential.objects.select_related("certificate").filter(credential_id=credential_id).first()
 
 
 def _canonical(value: dict) -> str:
@@ -128,12 +158,7 @@ def _verify_json(credential: dict, *, now: dt.datetime | None) -> Verdict:
         raise NotACredential("not an Open Badges credential")
     if _issuer_id(credential) != issuer_did():
         return Verdict("not-ours", "It was issued by someone else, so we cannot say whether it is genuine.")
-    credential_id = credential.get("id")
-    record = (
-        IssuedCredential.objects.select_related("certificate").filter(credential_id=credential_id).first()
-        if isinstance(credential_id, str)
-        else None
-    )
+    record = _record(credential.get("id"))
     if record is None:
         return Verdict("tampered", "It names us as the issuer, but we never issued a credential with its id.")
     if not record.document:  # the holder deleted their account: nothing left to compare with
@@ -143,17 +168,31 @@ def _verify_json(credential: dict, *, now: dt.datetime | None) -> Verdict:
     return _status(record, record.document, now=now)
 
 
+def _object(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
 def _facts(credential: dict) -> dict:
-    subject = credential.get("credentialSubject") or {}
-    achievement = subject.get("achievement") or {}
-    names = [i.get("identityHash") for i in subject.get("identifier", []) if i.get("identityType") == "name"]
+    """What the (signed) credential says, read defensively: a field of the wrong type reads as missing."""
+    subject = _object(credential.get("credentialSubject"))
+    achievement = _object(subject.get("achievement"))
+    identifiers = subject.get("identifier")
+    names = [
+        _text(item.get("identityHash"))
+        for item in (identifiers if isinstance(identifiers, list) else [])
+        if isinstance(item, dict) and item.get("identityType") == "name"
+    ]
     until = _parse(credential.get("validUntil"))
     return {
         "holder": names[0] if names else "",
         # validUntil is the midnight after the expiry date: people read "valid through" that date
         "valid_through": timezone.localtime(until - dt.timedelta(seconds=1)).date() if until else None,
-        "achievement": achievement.get("name", ""),
-        "version": achievement.get("version", ""),
+        "achievement": _text(achievement.get("name")),
+        "version": _text(achievement.get("version")),
         "valid_from": _parse(credential.get("validFrom")),
         "valid_until": until,
     }
@@ -173,6 +212,8 @@ def _status(record: IssuedCredential, credential: dict, *, now: dt.datetime | No
         return Verdict("revoked", "We have revoked the certificate it stands for.", facts)
     if certificate.holder_removed_at is not None:
         return Verdict("revoked", "The holder has deleted their account, so it no longer stands.", {})
+    if certificate.status != Certificate.Status.ISSUED:  # being prepared, or it failed: not in force
+        return Verdict("not-issued", "We have not issued the certificate it stands for.")
     until = facts.get("valid_until")
     if until is None or (now or timezone.now()) >= until:
         return Verdict(

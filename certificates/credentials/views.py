@@ -18,12 +18,10 @@ from .forms import CredentialCheckForm
 from .issue import credential_ensure, pretty_json
 from .verify import NotACredential, verify_text
 
-PUBLIC_SECONDS = 300  # keys change only on rotation; verifiers may keep them five minutes
-
 
 def _public_json(document: dict, *, content_type: str = "application/json") -> HttpResponse:
     response = JsonResponse(document, content_type=content_type, json_dumps_params={"indent": 2})
-    response["Cache-Control"] = f"public, max-age={PUBLIC_SECONDS}"
+    response["Cache-Control"] = f"public, max-age={keys.PUBLIC_SECONDS}"
     response["Access-Control-Allow-Origin"] = "*"  # wallets and verifiers fetch these from anywhere
     return response
 
@@ -42,7 +40,7 @@ def jwks(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def status_list(request: HttpRequest, number: int) -> HttpResponse:
-    if number not in status.status_list_numbers():
+    if not status.list_exists(number):
         raise Http404("No such status list.")
     response = HttpResponse(status.status_list_jwt(number), content_type="application/vc+jwt")
     response["Cache-Control"] = f"public, max-age={status.http_cache_seconds()}"

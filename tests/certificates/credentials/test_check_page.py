@@ -146,6 +146,23 @@ def test_after_the_holder_deleted_their_account_it_says_revoked_without_their_na
         '{"id": "data:application/vc+jwt,not-a-jwt"}',
         "{not json",
         "x" * 100_001,
+        '{"type": ["VerifiableCredential", {}]}',
+        '{"type": ["VerifiableCredential", ["OpenBadgeCredential"]], "issuer": "x"}',
+        "[" * 40_000 + "]" * 40_000,
+        '{"a": ' + "[" * 40_000 + "]" * 40_000 + "}",
+        _b64({"alg": "ES256"}) + "." + _b64({"vc": {"type": ["VerifiableCredential", {}]}}) + ".c2ln",
+        _b64({"alg": "ES256"})
+        + "."
+        + base64.urlsafe_b64encode(b"[" * 40_000).rstrip(b"=").decode()
+        + ".c2ln",
+        _b64({"alg": "ES256"})
+        + "."
+        + base64.urlsafe_b64encode(b'{"vc": ' + b"[" * 20_000 + b"]" * 20_000 + b"}").rstrip(b"=").decode()
+        + ".c2ln",
+        _b64({"alg": "none"})
+        + "."
+        + _b64({"vc": {"type": ["VerifiableCredential", "OpenBadgeCredential"]}})
+        + ".",
     ],
 )
 def test_bad_input_gets_an_error_summary_and_changes_nothing(client, credential, text):
@@ -210,3 +227,70 @@ def test_an_empty_post_gets_the_error_summary(client, db):
     response = client.post(URL)
     assert response.status_code == 400
     assert "Paste a credential or choose a credential file" in response.text
+
+
+def _ours(**fields) -> dict:
+    return {"type": ["VerifiableCredential", "OpenBadgeCredential"], "issuer": keys.issuer_did(), **fields}
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        _ours(id="urn:uuid:\u0000"),  # PostgreSQL refuses NUL in text: never sent to it
+        _ours(id="urn:uuid:\ud800"),  # a lone surrogate cannot be encoded for the database
+        _ours(id={"a": 1}),
+        _ours(id=["x"]),
+        _ours(issuer={"id": {"x": 1}}),
+    ],
+)
+def test_a_json_credential_with_odd_fields_is_tampered_or_not_ours_never_a_server_error(
+    client, credential, document
+):
+    response = post(client, credential=json.dumps(document))
+    assert response.status_code in (400, 404)
+    assert "tampered" in response.text or "We did not issue this credential" in response.text
+
+
+def test_fields_of_the_wrong_type_in_a_copy_of_a_genuine_credential_never_give_a_server_error(
+    client, credential, settings
+):
+    settings.RATELIMIT_ENABLE = False
+    impostor = ECKey.generate_key("P-256", private=True)
+    for field in ("credentialSubject", "validUntil", "validFrom", "issuer", "id", "type", "credentialStatus"):
+        for odd in (None, 1, "x", [], {}, [{}], {"a": []}):
+            document = {**credential.document, field: odd}
+            assert post(client, credential=json.dumps(document)).status_code in (400, 404), (field, odd)
+            claims = {"iss": keys.issuer_did(), "vc": document}
+            token = jwt.encode({"alg": "ES256", "kid": keys.method_id("key-x")}, claims, impostor)
+            assert post(client, credential=token).status_code in (400, 404), (field, odd)
+
+
+def test_the_facts_of_a_signed_credential_are_read_defensively():
+    from certificates.credentials.verify import _facts
+
+    odd = {
+        "credentialSubject": {
+            "identifier": [1, {"identityType": "name", "identityHash": {}}],
+            "achievement": 3,
+        }
+    }
+    assert _facts(odd)["holder"] == "" and _facts(odd)["achievement"] == ""
+    assert _facts({"credentialSubject": [], "validUntil": 5})["valid_until"] is None
+
+
+@pytest.mark.parametrize("state", [Certificate.Status.PENDING, Certificate.Status.FAILED])
+def test_a_credential_whose_certificate_is_not_issued_says_not_issued(client, credential, state):
+    Certificate.objects.filter(pk=credential.certificate_id).update(status=state)
+    response = post(client, credential=credential.jwt)
+    assert response.status_code == 200
+    assert "This credential is not in force" in response.text
+    assert "We have not issued the certificate" in response.text
+    assert "This credential is valid" not in response.text
+
+
+def test_a_jwt_with_alg_none_naming_us_is_tampered(client, credential):
+    claims = json.loads(base64.urlsafe_b64decode(credential.jwt.split(".")[1] + "=="))
+    token = _b64({"alg": "none", "kid": keys.method_id(credential.key_id)}) + "." + _b64(claims) + ".c2ln"
+    response = post(client, credential=token)
+    assert response.status_code == 400
+    assert "This credential has been tampered with" in response.text

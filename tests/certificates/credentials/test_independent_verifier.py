@@ -12,9 +12,11 @@ from django.core.management import call_command
 
 from accounts import services as account_services
 from certificates import services
+from certificates.credentials import keys
 from certificates.credentials.models import IssuedCredential
 from tests.certificates.credentials import verifier
 from tests.certificates.credentials.conftest import issue_for
+from tests.certificates.credentials.test_keys_and_reissue import age_key
 from tests.elearning.factories import UserFactory
 
 
@@ -67,6 +69,7 @@ def test_after_a_key_rotation_old_and_new_credentials_both_verify(
 ):
     first = services.certificate_issue(certificate_id=pending_certificate.pk)
     call_command("rotate_credential_key")
+    age_key(keys.all_keys()[-1].kid, keys.PUBLIC_SECONDS + 1)  # past the public cache time: it signs
     second = issue_for(UserFactory(certificate_name="Second Holder"), sample_course)
 
     old, new = (IssuedCredential.objects.get(certificate=c) for c in (first, second))
@@ -108,3 +111,18 @@ def test_a_tampered_credential_fails_the_independent_check(on_live_server, pendi
     forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
     with pytest.raises(Exception, match="(?i)signature"):
         verifier.verify(f"{header}.{forged}.{signature}")
+
+
+def test_an_expired_credential_fails_the_independent_check(on_live_server, pending_certificate):
+    import datetime as dt
+
+    from joserfc.errors import ExpiredTokenError
+
+    from certificates.models import Certificate
+
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    Certificate.objects.filter(pk=pending_certificate.pk).update(expires_on=yesterday)
+    services.certificate_issue(certificate_id=pending_certificate.pk)
+    token = IssuedCredential.objects.get(certificate=pending_certificate).jwt
+    with pytest.raises(ExpiredTokenError):
+        verifier.verify(token)

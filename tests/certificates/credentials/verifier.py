@@ -8,21 +8,28 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import os
 import urllib.request
 from pathlib import Path
 from urllib.parse import unquote
 
 from joserfc import jwt as joserfc_jwt
 from joserfc.jwk import ECKey
+from joserfc.jwt import JWTClaimsRegistry
 from jsonschema import Draft201909Validator
 from jwcrypto import jwk as jwcrypto_jwk
 from jwcrypto import jws as jwcrypto_jws
 
 # 1EdTech's own schema file is reference data, kept beside the guide in the project's shared/ folder (not in
-# this repository): shared/schemas/ob_v3p0_achievementcredential_schema.json, its source and licence beside it.
-SCHEMA_PATH = Path(__file__).resolve().parents[4] / "shared" / "schemas" / "ob_v3p0_achievementcredential_schema.json"
+# this repository): $CSE_SHARED_DIR (default: the shared/ folder beside this repository)/schemas/
+# ob_v3p0_achievementcredential_schema.json, its source and licence beside it.
+SHARED_DIR = Path(os.environ.get("CSE_SHARED_DIR") or Path(__file__).resolve().parents[4] / "shared")
+SCHEMA_PATH = SHARED_DIR / "schemas" / "ob_v3p0_achievementcredential_schema.json"
 if not SCHEMA_PATH.is_file():  # pragma: no cover - a set-up error, said plainly rather than as a skip
-    raise RuntimeError(f"The 1EdTech Open Badges 3.0 schema is missing: {SCHEMA_PATH}")
+    raise RuntimeError(
+        f"The 1EdTech Open Badges 3.0 schema is missing: {SCHEMA_PATH} (set CSE_SHARED_DIR to the folder "
+        "holding schemas/)"
+    )
 SCHEMA = json.loads(SCHEMA_PATH.read_text())
 
 
@@ -58,8 +65,9 @@ def unverified(token: str) -> tuple[dict, dict]:
     return json.loads(_b64(header)), json.loads(_b64(payload))
 
 
-def verify(token: str) -> dict:
-    """Verify a VC-JWT by its issuer's published keys alone; returns its claims. Raises if it does not."""
+def verify(token: str, *, require_exp: bool = True) -> dict:
+    """Verify a VC-JWT by its issuer's published keys alone, and its time claims (exp, nbf); returns its
+    claims. Raises if it does not (joserfc's ExpiredTokenError for an expired one)."""
     header, claims = unverified(token)
     document = resolve(claims["iss"])
     methods = {method["id"]: method for method in document["verificationMethod"]}
@@ -73,6 +81,8 @@ def verify(token: str) -> dict:
     signed.deserialize(token)
     signed.verify(jwcrypto_jwk.JWK(**public), alg="ES256")
     assert json.loads(signed.payload) == verified.claims
+    options = {"exp": {"essential": True}} if require_exp else {}
+    JWTClaimsRegistry(leeway=5, **options).validate(verified.claims)  # exp, nbf, iat
     return verified.claims
 
 
@@ -86,7 +96,7 @@ def status_bit(credential: dict) -> tuple[bool, dict]:
     entry = credential["credentialStatus"]
     assert entry["type"] == "BitstringStatusListEntry" and entry["statusPurpose"] == "revocation"
     body, headers = fetch(entry["statusListCredential"])
-    claims = verify(body.decode("ascii"))
+    claims = verify(body.decode("ascii"), require_exp=False)  # a status list has no end
     status_list = claims["vc"]
     assert claims["iss"] == credential["issuer"]["id"]
     assert "BitstringStatusListCredential" in status_list["type"]
