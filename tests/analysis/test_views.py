@@ -10,6 +10,7 @@ from organisations.models import Membership
 from tests.analysis.seed import seed_world
 from tests.elearning.factories import UserFactory
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
+from tests.two_factor import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def world():
 def _get(client, user, url, **params):
     client.logout()
     if user is not None:
-        client.force_login(user)
+        login_verified(client, user)  # staff and managers pass the second step
     return client.get(url, params)
 
 
@@ -122,7 +123,7 @@ def test_staff_pages_deny_everyone_else(client, world, name):
 
 
 def test_report_query_count_is_pinned(client, world, django_assert_num_queries):
-    client.force_login(world["staff"])
+    login_verified(client, world["staff"])
     url = reverse("analysis:staff")
     # session + user, filter form (courses, pathways, releases), content (pathways, questions, choices, tags,
     # units), statistics (items, options, units, tags) and the content types of the option query.
@@ -137,7 +138,7 @@ def test_a_built_report_is_reused_and_the_nightly_task_refreshes_it(client, worl
     from analysis import precompute, stats
     from analysis.tasks import warm_reports_task
 
-    client.force_login(world["staff"])
+    login_verified(client, world["staff"])
     url = reverse("analysis:staff")
     assert client.get(url, {"course": world["course"].pk}).status_code == 200
     # Cached: only the session, the user and the filter form read the database now.

@@ -17,6 +17,7 @@ from integrations import scorm
 from integrations.models import ScormDispatch, ScormLearner
 from organisations.models import Membership
 from tests.elearning.factories import UserFactory
+from tests.two_factor import login_verified
 
 pytestmark = pytest.mark.django_db
 SCHEMAS = (
@@ -54,7 +55,7 @@ def _zip(content: bytes) -> zipfile.ZipFile:
 
 
 def test_a_manager_downloads_a_package(client, manager, organisation, sample_course):
-    client.force_login(manager)
+    login_verified(client, manager)
     url = reverse("integrations:scorm_packages", args=[organisation.pk])
     assert client.get(url).status_code == 200
     response = client.post(url, {"course": sample_course.pk, "pathway": "", "lms_origin": ""})
@@ -74,7 +75,7 @@ def test_a_manager_downloads_a_package(client, manager, organisation, sample_cou
 
 
 def test_bad_input_on_the_package_page_changes_nothing(client, manager, organisation, sample_course):
-    client.force_login(manager)
+    login_verified(client, manager)
     url = reverse("integrations:scorm_packages", args=[organisation.pk])
     response = client.post(url, {"course": sample_course.pk, "lms_origin": "javascript:alert(1)"})
     assert response.status_code == 400
@@ -205,7 +206,7 @@ def test_query_counts_are_pinned(
             lms_origin="",
             by=manager,
         )
-    client.force_login(manager)
+    login_verified(client, manager)
     url = reverse("integrations:scorm_packages", args=[organisation.pk])
     client.get(url)
     # session (when the cache misses it), user, the organisation check, the form's two choice lists, the list
