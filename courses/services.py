@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from . import selectors
 from .models import Course, Enrolment, Pathway, StoryRun, Unit, UnitProgress, UnitVisit
-from .signals import enrolment_completed
+from .signals import enrolment_completed, unit_completed
 from .stories import unit_story_blocker
 from .structure import course_structure
 
@@ -312,10 +312,14 @@ def unit_complete(
     with transaction.atomic(savepoint=False):
         locked = locked_enrolment or Enrolment.objects.select_for_update().get(pk=enrolment.pk)
         # Insert unless recorded already (no savepoint needed for the race), then read the row that stands.
+        now = timezone.now()
         UnitProgress.objects.bulk_create(
-            [UnitProgress(enrolment=locked, unit=unit, completed_at=timezone.now())], ignore_conflicts=True
+            [UnitProgress(enrolment=locked, unit=unit, completed_at=now)], ignore_conflicts=True
         )
         progress = UnitProgress.objects.get(enrolment_id=locked.pk, unit_id=unit.pk)
+        if progress.completed_at == now:  # this call inserted it (under the enrolment's lock)
+            progress.enrolment = locked
+            unit_completed.send(sender=UnitProgress, progress=progress)
         _complete_if_done(locked)
         done = getattr(enrolment, "done_unit_ids", None)
         if done is not None:  # what enrolment_current brought stays true for the rest of the request

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from courses.models import UnitProgress
-from courses.signals import enrolment_completed
+from courses.signals import enrolment_completed, unit_completed
 
 from . import grades
 
 
-@receiver(post_save, sender=UnitProgress, dispatch_uid="integrations_unit_completed")
-def _unit_completed(sender, instance: UnitProgress, created: bool, **kwargs) -> None:
-    if created and grades.completion_may_post(user_id=instance.enrolment.learner_id):
-        grades.grade_posts_for_unit(progress=instance)
+@receiver(unit_completed, dispatch_uid="integrations_unit_completed")
+def _unit_completed(sender, progress, **kwargs) -> None:
+    if grades.completion_may_post(user_id=progress.enrolment.learner_id):
+        grades.grade_posts_for_unit(progress=progress)
 
 
 @receiver(enrolment_completed, dispatch_uid="integrations_enrolment_completed")

@@ -5,15 +5,21 @@ exp, iat, nonce). Nothing here trusts the browser: the code is exchanged server 
 from __future__ import annotations
 
 import secrets
+import warnings
 from dataclasses import dataclass
 
 import requests
 from authlib.common.security import generate_token
 from authlib.integrations.requests_client import OAuth2Session
-from authlib.jose import JsonWebKey, JsonWebToken
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
-from authlib.oidc.core import CodeIDToken
 from django.core.cache import cache
+
+# authlib 1.x warns on importing authlib.jose (to be replaced by joserfc in authlib 2.0; still supported in
+# 1.x, which pyproject pins). The warning went to stderr of every manage.py command; keep it out of there.
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", message="authlib.jose module is deprecated")
+    from authlib.jose import JsonWebKey, JsonWebToken
+    from authlib.oidc.core import CodeIDToken
 
 from .models import OrganisationSSO
 

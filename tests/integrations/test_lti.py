@@ -242,7 +242,7 @@ def test_learners_who_never_came_from_an_lms_cost_no_query(user, sample_course, 
     enrolment = course_services.enrolment_create(learner=user, pathway=sample_course.pathways.first())
     progress = enrolment.unit_progress.model(enrolment=enrolment, unit=sample_course.units.first())
     with django_assert_num_queries(0):
-        receivers._unit_completed(sender=None, instance=progress, created=True)
+        receivers._unit_completed(sender=None, progress=progress)
         receivers._enrolment_completed(sender=None, enrolment=enrolment)
 
 

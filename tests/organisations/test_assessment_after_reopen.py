@@ -39,6 +39,7 @@ def test_a_reopened_unit_must_be_opened_again_and_its_quiz_is_assessed_under_the
     enrolment, quiz = passed
 
     course_services.enrolments_reopen_units(course=quiz_course.course, unit_slugs=[quiz.unit.slug])
+    enrolment = type(enrolment).objects.get(pk=enrolment.pk)  # read afresh, as the next request would
 
     assert not UnitVisit.objects.filter(enrolment=enrolment, unit=quiz.unit).exists()
     with pytest.raises(services.UnitNotOpened):
