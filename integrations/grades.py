@@ -25,6 +25,7 @@ from .models import GradePost, LineItemLink
 
 log = logging.getLogger(__name__)
 TASK = "integrations.tasks.grade_post_send_task"
+RETRY_BACKOFF_MAX_SECONDS = 600  # the task's longest wait between two tries (tasks.py)
 
 # LTI AGS 2.0 values (https://www.imsglobal.org/spec/lti-ags/v2p0/#score-publish-service)
 IN_PROGRESS, COMPLETED = "InProgress", "Completed"
@@ -158,6 +159,7 @@ def grade_post_send(*, post_id: int) -> GradePost | None:
         if post.status == GradePost.Status.SENT:
             return post
         post.attempts += 1
+        post.enqueued_at = timezone.now()  # tried now: the sweeper leaves it to the task's own retries
         identity = post.link.identity
         try:
             ags.score_send(
@@ -174,19 +176,19 @@ def grade_post_send(*, post_id: int) -> GradePost | None:
         except ags.PlatformRefused as exc:
             post.status = GradePost.Status.FAILED
             post.last_error = f"refused: {exc}"
-            post.save(update_fields=["status", "attempts", "last_error"])
+            post.save(update_fields=["status", "attempts", "enqueued_at", "last_error"])
             log.error("Grade post %s refused by the platform: %s", post.pk, exc)
             return post
         except ags.PlatformUnavailable as exc:
             post.last_error = str(exc)
-            post.save(update_fields=["attempts", "last_error"])
+            post.save(update_fields=["attempts", "enqueued_at", "last_error"])
             unavailable = exc
         else:
             unavailable = None
             post.status = GradePost.Status.SENT
             post.sent_at = timezone.now()
             post.last_error = ""
-            post.save(update_fields=["status", "attempts", "sent_at", "last_error"])
+            post.save(update_fields=["status", "attempts", "enqueued_at", "sent_at", "last_error"])
     if unavailable is not None:
         raise unavailable  # after the commit, so the attempt and the reason are kept
     return post
@@ -204,8 +206,16 @@ def grade_posts_sweep(*, older_than: dt.timedelta | None = None) -> list[int]:
     ones whose cause may pass (the platform was down), at most GRADE_POST_FAILED_REQUEUES times."""
     older_than = older_than or dt.timedelta(minutes=settings.GRADE_POST_SWEEP_AFTER_MINUTES)
     cutoff = timezone.now() - older_than
+    # A post already tried is in the task's retry chain (enqueued_at is its last try): only one silent for
+    # longer than the longest wait between retries is lost; queuing it sooner would start a second chain.
+    tried_cutoff = cutoff - dt.timedelta(seconds=RETRY_BACKOFF_MAX_SECONDS)
     due = GradePost.objects.filter(
-        Q(status=GradePost.Status.PENDING) & (Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=cutoff))
+        Q(status=GradePost.Status.PENDING)
+        & (
+            Q(enqueued_at__isnull=True)
+            | Q(attempts=0, enqueued_at__lt=cutoff)
+            | Q(attempts__gt=0, enqueued_at__lt=tried_cutoff)
+        )
         | Q(
             status=GradePost.Status.FAILED,
             enqueued_at__lt=cutoff,
@@ -216,7 +226,9 @@ def grade_posts_sweep(*, older_than: dt.timedelta | None = None) -> list[int]:
     ids = list(due.values_list("pk", flat=True)[:500])
     for post_id in ids:
         with transaction.atomic():
-            post = GradePost.objects.select_for_update().get(pk=post_id)
+            post = GradePost.objects.select_for_update().filter(pk=post_id).first()
+            if post is None:  # deleted with its learner since the list was read
+                continue
             if post.status == GradePost.Status.FAILED:
                 post.status = GradePost.Status.PENDING
                 post.requeues += 1

@@ -20,6 +20,7 @@ from lti_tool.utils import DjangoToolConfig
 from pylti1p3.contrib.django import DjangoCacheDataStorage, DjangoMessageLaunch
 from pylti1p3.exception import LtiException
 
+from accounts import two_factor
 from accounts.names import normalise_name
 from courses import services as course_services
 from courses.models import Course, Pathway
@@ -118,10 +119,20 @@ def _binding(deployment: LtiDeployment) -> DeploymentBinding:
     return binding
 
 
+SECOND_STEP_REFUSAL = (
+    "This account manages an organisation or runs the site, so it must sign in with two-step verification. "
+    "It cannot be opened from a learning platform: sign in on this site directly."
+)
+
+
+def _text_claim(body: dict, claim: str) -> str:
+    value = body.get(claim)
+    return value if isinstance(value, str) else ""
+
+
 def _name_from(body: dict) -> str:
-    name = normalise_name(
-        body.get("name") or " ".join(filter(None, [body.get("given_name"), body.get("family_name")]))
-    )
+    parts = [_text_claim(body, "given_name"), _text_claim(body, "family_name")]
+    name = normalise_name(_text_claim(body, "name") or " ".join(filter(None, parts)))
     return name[:120] or "Learner"
 
 
@@ -144,7 +155,7 @@ def _learner(deployment: LtiDeployment, body: dict) -> tuple[LtiIdentity, object
             email=email if _free_email(email, None) else f"lti-{digest}@lti.invalid",
             password=None,
             certificate_name=name,
-            email_verified_at=timezone.now() if _free_email(email, None) else None,
+            email_verified_at=None,  # the LMS says so; we have not checked it (see README)
         )
         identity = LtiIdentity.objects.create(deployment=deployment, sub=sub, user=user)
         return identity, user
@@ -154,7 +165,7 @@ def _learner(deployment: LtiDeployment, body: dict) -> tuple[LtiIdentity, object
         user.certificate_name = name
         changed.append("certificate_name")
     if email and user.email != email and _free_email(email, user.pk):
-        user.email, user.email_verified_at = email, timezone.now()
+        user.email, user.email_verified_at = email, None
         changed += ["email", "email_verified_at"]
     if changed:
         user.save(update_fields=changed)
@@ -202,6 +213,8 @@ def launch_sign_in(*, launch: LtiLaunch) -> LaunchResult:
             identity, user = _learner(deployment, body)
             if not user.is_active:
                 raise LaunchRefused("This account is switched off. Ask your organisation's manager.", 403)
+            if two_factor.user_must_use(user):
+                raise LaunchRefused(SECOND_STEP_REFUSAL, 403)
             membership_add(organisation=binding.organisation, user=user)
             enrolled = False
             if pathway is not None:

@@ -10,7 +10,7 @@ import uuid
 from typing import Any
 
 import requests
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from lti_dynamic_registration.types import LmsLtiRegistration, LmsLtiToolConfiguration, LtiMessage
 from lti_tool.models import LtiDeployment, LtiRegistration
@@ -110,29 +110,34 @@ def registration_complete(
     tool_conf = answer.get(TOOL_CONFIGURATION) or {}
     deployment_id = str(tool_conf.get("deployment_id") or "") if isinstance(tool_conf, dict) else ""
     platform = config.get(PLATFORM_CONFIGURATION) or {}
-    with transaction.atomic():
-        invite = RegistrationInvite.objects.select_for_update().get(pk=invite.pk)
-        if invite.used_at is not None:
-            raise RegistrationFailed("This registration link was already used.")
-        registration = LtiRegistration.objects.create(
-            name=f"{invite.organisation.name}: {platform.get('product_family_code') or config['issuer']}"[
-                :255
-            ],
-            uuid=reg_uuid,
-            issuer=config["issuer"],
-            client_id=client_id,
-            auth_url=config["authorization_endpoint"],
-            token_url=config["token_endpoint"],
-            keyset_url=config["jwks_uri"],
-        )
-        if deployment_id:
-            deployment = LtiDeployment.objects.create(
-                registration=registration, deployment_id=deployment_id, is_active=True
+    platform_name = platform.get("product_family_code") or config["issuer"]
+    try:
+        with transaction.atomic():
+            invite = RegistrationInvite.objects.select_for_update().get(pk=invite.pk)
+            if invite.used_at is not None:
+                raise RegistrationFailed("This registration link was already used.")
+            registration = LtiRegistration.objects.create(
+                name=f"{invite.organisation.name}: {platform_name}"[:255],
+                uuid=reg_uuid,
+                issuer=config["issuer"],
+                client_id=client_id,
+                auth_url=config["authorization_endpoint"],
+                token_url=config["token_endpoint"],
+                keyset_url=config["jwks_uri"],
             )
-            DeploymentBinding.objects.create(
-                deployment=deployment, organisation=invite.organisation, pathway=invite.pathway
-            )
-        invite.used_at = timezone.now()
-        invite.registration = registration
-        invite.save(update_fields=["used_at", "registration"])
+            if deployment_id:
+                deployment = LtiDeployment.objects.create(
+                    registration=registration, deployment_id=deployment_id, is_active=True
+                )
+                DeploymentBinding.objects.create(
+                    deployment=deployment, organisation=invite.organisation, pathway=invite.pathway
+                )
+            invite.used_at = timezone.now()
+            invite.registration = registration
+            invite.save(update_fields=["used_at", "registration"])
+    except IntegrityError as exc:  # this LMS (issuer, client id) is registered here already
+        raise RegistrationFailed(
+            "This learning platform is already registered with us under the same client id. Ask us to "
+            "connect the existing registration to your organisation instead."
+        ) from exc
     return registration

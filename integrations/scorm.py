@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts import two_factor
 from accounts.names import normalise_name
 from courses import services as course_services
 from courses.models import Course, Enrolment, Pathway, Unit, UnitProgress
@@ -108,10 +109,19 @@ def _dispatch_by_key(key: str) -> ScormDispatch:
     return dispatch
 
 
-def session_start(*, key: str, learner_id: str, learner_name: str) -> dict[str, str]:
+def session_start(*, key: str, learner_id: str, learner_name: str, origin: str = "") -> dict[str, str]:
     """The package at launch: who the LMS says the learner is → a launch link (single use, minutes) and
-    a status link (hours). Nothing is created until the launch link is opened."""
+    a status link (hours). Nothing is created until the launch link is opened.
+
+    SCORM 1.2 has no signed launch: the learner id is only as trustworthy as the package key is secret. Where
+    the manager gave the LMS's address, the browser's Origin header must be that address (a page elsewhere
+    holding a leaked key is refused)."""
     dispatch = _dispatch_by_key(key)
+    if dispatch.lms_origin and (origin or "").strip().rstrip("/").lower() != dispatch.lms_origin.lower():
+        raise ScormRefused(
+            "This course package only opens from the LMS it was made for. Ask your organisation's manager.",
+            403,
+        )
     learner_id = (learner_id or "").strip()
     if not learner_id or len(learner_id) > 255:
         raise ScormRefused("The LMS did not give a learner id (cmi.core.student_id).")
@@ -145,6 +155,12 @@ def _name(raw: str) -> str:
         last, first = (part.strip() for part in name.split(","))
         name = f"{first} {last}".strip()
     return name[:120] or "Learner"
+
+
+SECOND_STEP_REFUSAL = (
+    "This account manages an organisation or runs the site, so it must sign in with two-step verification. "
+    "It cannot be opened from an LMS: sign in on this site directly."
+)
 
 
 @dataclass(frozen=True)
@@ -193,6 +209,8 @@ def launch_sign_in(*, token: str) -> ScormLaunch:
         user = learner.user
         if not user.is_active:
             raise ScormRefused("This account is switched off. Ask your organisation's manager.", 403)
+        if two_factor.user_must_use(user):
+            raise ScormRefused(SECOND_STEP_REFUSAL, 403)
         membership_add(organisation=dispatch.organisation, user=user)
         if dispatch.pathway is not None:
             course_services.enrolment_create(learner=user, pathway=dispatch.pathway)

@@ -22,7 +22,7 @@ class GradePostTask(Task):
     acks_late=True,
     autoretry_for=(PlatformUnavailable, ConnectionError, TimeoutError, OSError),
     retry_backoff=5,
-    retry_backoff_max=600,
+    retry_backoff_max=grades.RETRY_BACKOFF_MAX_SECONDS,
     retry_jitter=True,
     max_retries=6,
 )

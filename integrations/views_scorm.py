@@ -4,34 +4,23 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from organisations import selectors as organisation_selectors
 from organisations.models import Organisation
+from organisations.views import manager_required
 
 from . import framing, scorm
 from .forms import ScormPackageForm
 from .models import ScormDispatch
 
 
-def _managed(request: HttpRequest, organisation_id: int) -> Organisation:
-    try:
-        return organisation_selectors.organisation_get_for_manager(
-            user=request.user, organisation_id=organisation_id
-        )
-    except Organisation.DoesNotExist as exc:
-        raise Http404("No such organisation.") from exc
-
-
-@login_required
+@manager_required
 @require_http_methods(["GET", "POST"])
-def packages(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    organisation = _managed(request, organisation_id)
+def packages(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     form = ScormPackageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         dispatch = scorm.dispatch_create(
@@ -62,10 +51,9 @@ def _download(dispatch: ScormDispatch) -> HttpResponse:
     return response
 
 
-@login_required
+@manager_required
 @require_GET
-def package_download(request: HttpRequest, organisation_id: int, dispatch_id: int) -> HttpResponse:
-    organisation = _managed(request, organisation_id)
+def package_download(request: HttpRequest, organisation: Organisation, dispatch_id: int) -> HttpResponse:
     dispatch = (
         ScormDispatch.objects.select_related("course", "organisation")
         .filter(organisation=organisation, pk=dispatch_id, withdrawn_at__isnull=True)
@@ -76,10 +64,9 @@ def package_download(request: HttpRequest, organisation_id: int, dispatch_id: in
     return _download(dispatch)
 
 
-@login_required
+@manager_required
 @require_POST
-def package_withdraw(request: HttpRequest, organisation_id: int, dispatch_id: int) -> HttpResponse:
-    organisation = _managed(request, organisation_id)
+def package_withdraw(request: HttpRequest, organisation: Organisation, dispatch_id: int) -> HttpResponse:
     dispatch = ScormDispatch.objects.filter(organisation=organisation, pk=dispatch_id).first()
     if dispatch is None:
         raise Http404("No such package.")
@@ -110,6 +97,7 @@ def session(request: HttpRequest) -> HttpResponse:
             key=request.POST.get("key", ""),
             learner_id=request.POST.get("learner_id", ""),
             learner_name=request.POST.get("learner_name", ""),
+            origin=request.headers.get("Origin", ""),
         )
     except scorm.ScormRefused as refused:
         return _cors(JsonResponse({"error": refused.message}, status=refused.status))

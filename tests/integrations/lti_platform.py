@@ -177,7 +177,7 @@ class LtiPlatform:
             elif path == "/course-page":  # the LMS page that shows the tool in a frame, as LMSs do
                 start = html.escape(f"/start?{environ.get('QUERY_STRING', '')}")
                 page = (
-                    '<!doctype html><title>LMS course</title><h1>LMS</h1>'
+                    "<!doctype html><title>LMS course</title><h1>LMS</h1>"
                     f'<iframe id="tool" title="Tool" src="{start}"></iframe>'
                 )
                 status, headers, body = "200 OK", [("Content-Type", "text/html")], page.encode()

@@ -222,3 +222,62 @@ def test_query_counts_are_pinned(
 
     with django_assert_num_queries(5):
         assert Client().get(links["status_url"]).json()["lesson_status"] == "incomplete"
+
+
+def test_the_package_pages_ask_a_manager_for_the_second_step_first(
+    client, manager, organisation, sample_course, dispatch
+):
+    client.force_login(manager)  # the password only: two-step verification not passed
+    pages = reverse("integrations:scorm_packages", args=[organisation.pk])
+    setup = reverse("accounts:two_factor_setup")
+    response = client.get(pages)
+    assert response.status_code == 302 and response["Location"].startswith(setup)
+    response = client.post(pages, {"course": sample_course.pk, "pathway": "", "lms_origin": ""})
+    assert response.status_code == 302 and response["Location"].startswith(setup)
+    assert ScormDispatch.objects.count() == 1  # only the fixture's
+    download = reverse("integrations:scorm_package_download", args=[organisation.pk, dispatch.pk])
+    assert client.get(download)["Location"].startswith(setup)
+    withdraw = reverse("integrations:scorm_package_withdraw", args=[organisation.pk, dispatch.pk])
+    assert client.post(withdraw)["Location"].startswith(setup)
+    dispatch.refresh_from_db()
+    assert dispatch.withdrawn_at is None
+
+
+@pytest.mark.parametrize("promotion", ["manager", "staff"])
+def test_a_linked_learner_later_made_manager_or_staff_is_not_signed_in_from_the_lms(
+    client, dispatch, organisation, promotion
+):
+    session_url = reverse("integrations:scorm_session")
+    links = client.post(session_url, {"key": dispatch.key, "learner_id": "S-300"}).json()
+    assert client.get(links["launch_url"]).status_code == 302
+    user = ScormLearner.objects.get(lms_learner_id="S-300").user
+    client.logout()
+    if promotion == "manager":
+        Membership.objects.filter(user=user).update(role=Membership.Role.MANAGER)
+    else:
+        User.objects.filter(pk=user.pk).update(is_staff=True)
+    links = client.post(session_url, {"key": dispatch.key, "learner_id": "S-300"}).json()
+    response = client.get(links["launch_url"])
+    assert response.status_code == 403
+    assert "two-step verification" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_package_made_for_an_lms_answers_only_that_lms(client, organisation, sample_course, manager):
+    made_for = scorm.dispatch_create(
+        organisation=organisation,
+        course=sample_course,
+        pathway=None,
+        lms_origin="https://lms.example.org",
+        by=manager,
+    )
+    session_url = reverse("integrations:scorm_session")
+    fields = {"key": made_for.key, "learner_id": "S-400"}
+    for origin in (None, "https://evil.example.com", "https://lms.example.org.evil.example.com", "null"):
+        headers = {"HTTP_ORIGIN": origin} if origin else {}
+        refused = client.post(session_url, fields, **headers)
+        assert refused.status_code == 403 and "only opens from the LMS" in refused.json()["error"]
+    answered = client.post(session_url, fields, HTTP_ORIGIN="https://lms.example.org")
+    assert answered.status_code == 200 and "launch_url" in answered.json()
+    assert ScormLearner.objects.count() == 0
+    assert not User.objects.filter(email__endswith="scorm.invalid").exists()
