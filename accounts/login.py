@@ -8,16 +8,13 @@ the rate limiter: LOGIN_FAILURES_PER_IP failed log-ins from one address, whateve
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from urllib.parse import urlencode
 
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 
 from elearning.client_ip import client_ip
 from elearning.limits import limit_hit, limit_reached
@@ -59,14 +56,9 @@ class LoginView(auth_views.LoginView):
                 return super().form_invalid(form)
         if not two_factor.has_second_factor(user):
             return super().form_valid(form)
-        self.request.session.cycle_key()
-        self.request.session[two_factor.PENDING_KEY] = {
-            "user": user.pk,
-            "backend": user.backend,
-            "at": int(time.time()),
-        }
-        query = urlencode({"next": self.get_success_url()})
-        return HttpResponseRedirect(f"{reverse('accounts:two_factor_verify')}?{query}")
+        return two_factor.second_step_redirect(
+            self.request, user=user, backend=user.backend, next_url=self.get_success_url()
+        )
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if limit_reached(

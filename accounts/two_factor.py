@@ -57,10 +57,20 @@ def is_verified(request: HttpRequest) -> bool:
 
 
 def mark_verified(request: HttpRequest, device) -> None:
+    request.session.cycle_key()  # a new session key on each rise in privilege: no session fixation
     request.session[SESSION_KEY] = device.persistent_id
     if user_must_use(request.user):
         request.session[PRIVILEGED_KEY] = True
         request.session[LAST_SEEN_KEY] = int(time.time())
+
+
+def second_step_redirect(request: HttpRequest, *, user: User, backend: str, next_url: str):
+    """A right first step (a password, or the organisation's sign-in) for an account with a second factor is
+    not yet a log-in: the user id waits in a new session for the second step, which logs in."""
+    request.session.cycle_key()
+    request.session[PENDING_KEY] = {"user": user.pk, "backend": backend, "at": int(time.time())}
+    query = urlencode({"next": next_url})
+    return HttpResponseRedirect(f"{reverse('accounts:two_factor_verify')}?{query}")
 
 
 def has_second_factor(user: User) -> bool:
@@ -174,6 +184,16 @@ def two_factor_turn_off(*, request: HttpRequest, user: User) -> None:
     _remove_devices(user)
     request.session.pop(SESSION_KEY, None)
     sign_out_everywhere(user=user, request=request)
+
+
+def strip_credentials(*, user: User) -> None:
+    """Whoever else may hold a way into the account loses it: the password, every second factor and every
+    session go (single sign-on proved the address belongs to someone other than who registered it)."""
+    with transaction.atomic():
+        _remove_devices(user)
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        sign_out_everywhere(user=user)
 
 
 def two_factor_reset(*, user: User, reset_by: User, via: str, reason: str) -> TwoFactorReset:

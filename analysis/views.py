@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from accounts import two_factor
 from organisations.models import Membership, Organisation
 from organisations.views import manager_required
 
@@ -29,6 +30,10 @@ def staff_required(view: Callable) -> Callable:
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_staff:
             raise Http404("No such page.")
+        # Staff see every organisation's results: only after the second step, as in the admin.
+        pending = two_factor.required_redirect(request, reason="staff")
+        if pending is not None:
+            return pending
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -1,6 +1,7 @@
 """A manager resets a member's two-step verification (a lost phone, no recovery codes left). Audited in
 accounts.TwoFactorReset, and the owner is emailed. Not one's own (that would turn a stolen password into a
-way in), and not a staff account (staff reset those in the admin)."""
+way in), not a staff account (staff reset those in the admin), and not someone who also manages an
+organisation the caller does not manage."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import two_factor
 
-from .models import Organisation
+from .models import Membership, Organisation
 from .views import _member_or_404, manager_required
 
 
@@ -22,6 +23,16 @@ class ResetForm(forms.Form):
         max_length=500,
         help_text="For example: lost phone, confirmed by a call to them. It is kept with the reset.",
         error_messages={"required": "Say why you are resetting their two-step verification"},
+    )
+
+
+def _manages_elsewhere(target, *, manager) -> bool:
+    """A reset here must not open another organisation's member data to whoever has the target's password."""
+    mine = Membership.objects.filter(user=manager, role=Membership.Role.MANAGER).values("organisation_id")
+    return (
+        Membership.objects.filter(user=target, role=Membership.Role.MANAGER)
+        .exclude(organisation_id__in=mine)
+        .exists()
     )
 
 
@@ -39,6 +50,11 @@ def member_two_factor_reset(
         refusal = "You cannot reset your own: use a recovery code, or ask another manager."
     elif target.is_staff:
         refusal = "This is a staff account: our staff reset its two-step verification."
+    elif _manages_elsewhere(target, manager=request.user):
+        refusal = (
+            "They also manage an organisation you do not manage, so a manager there (or our staff) resets "
+            "their two-step verification."
+        )
     form = ResetForm(request.POST if request.method == "POST" and refusal is None else None)
     if refusal is None and form.is_valid():
         two_factor.two_factor_reset(

@@ -7,11 +7,16 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts import two_factor
 from accounts.names import normalise_name
 from organisations.models import Membership
 from organisations.services import membership_add
 
 from .models import OrganisationSSO, SSOIdentity
+
+STAFF_REFUSED = (
+    "This is a staff account: staff cannot sign in through an organisation. Log in with your password."
+)
 
 
 class SignInRefused(Exception):
@@ -74,6 +79,15 @@ def sign_in(*, config: OrganisationSSO, claims: dict):
                     "sign you in with it. Ask your IT team, or log in with your password."
                 )
             user = User.objects.filter(email__iexact=email).first()
+            if user is not None and user.is_staff:
+                raise SignInRefused(STAFF_REFUSED)
+            if user is not None and user.email_verified_at is None:
+                # Someone registered this address and never confirmed it; the provider just proved it is
+                # this person's. Whoever registered it may not be them: their password, second factors and
+                # sessions go, so only this sign-in (and a password reset to this address) gets in.
+                two_factor.strip_credentials(user=user)
+                user.email_verified_at = timezone.now()
+                user.save(update_fields=["email_verified_at"])
             if user is None:
                 name = normalise_name(claims.get("name") or email.partition("@")[0])
                 user = User.objects.create_user(email=email, password=None, certificate_name=name)
@@ -84,6 +98,8 @@ def sign_in(*, config: OrganisationSSO, claims: dict):
                     SSOIdentity.objects.create(user=user, issuer=issuer, subject=subject)
             except IntegrityError:  # the same person, twice at once: the other request linked it
                 user = SSOIdentity.objects.get(issuer=issuer, subject=subject).user
+        if user.is_staff:  # linked earlier, made staff since: staff log in with our own password and 2FA
+            raise SignInRefused(STAFF_REFUSED)
         if not user.is_active:
             raise SignInRefused("This account is switched off. Ask our staff.")
         membership_add(organisation=config.organisation, user=user, role=Membership.Role.LEARNER)

@@ -16,6 +16,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts import two_factor
+
 from . import oidc, services
 from .models import OrganisationSSO
 
@@ -109,5 +111,8 @@ def callback(request: HttpRequest) -> HttpResponse:
         user = services.sign_in(config=config, claims=claims)
     except (oidc.OIDCError, services.SignInRefused) as exc:
         return _refused(request, str(exc))
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    backend = "django.contrib.auth.backends.ModelBackend"
+    if two_factor.has_second_factor(user):  # the organisation vouches for the first step only
+        return two_factor.second_step_redirect(request, user=user, backend=backend, next_url=flow["next"])
+    login(request, user, backend=backend)
     return redirect(flow["next"])

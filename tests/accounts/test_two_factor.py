@@ -8,6 +8,7 @@ import re
 import time
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -206,3 +207,16 @@ def test_a_password_change_signs_out_every_other_session(manager):
     assert response.status_code == 302
     assert mine.get(reverse("accounts:profile")).status_code == 200
     assert other.get(reverse("accounts:profile"))["Location"].startswith(reverse("login"))
+
+
+def test_passing_the_second_step_gives_a_new_session_key(client, manager):
+    device = give_totp(manager)
+    client.force_login(manager)  # logged in, the second step not yet passed
+    before = client.session.session_key
+    done = client.post(reverse("accounts:two_factor_verify"), {"code": totp_code(device), "next": "/"})
+    assert done.status_code == 302
+    after = client.session.session_key
+    assert after != before and client.session.get("two_factor_device")
+    fixed = Client()  # whoever knew the old key (session fixation) has nothing
+    fixed.cookies[settings.SESSION_COOKIE_NAME] = before
+    assert fixed.get(reverse("accounts:profile"))["Location"].startswith(reverse("login"))

@@ -139,3 +139,20 @@ def test_the_log_in_page_says_why_after_a_time_out(client, council, settings):
     session.save()
     response = client.get(reverse("organisations:dashboard", args=[council.pk]), follow=True)
     assert f"after {settings.MANAGER_IDLE_MINUTES} minutes without activity" in response.content.decode()
+
+
+def test_not_a_member_who_manages_an_organisation_the_caller_does_not(client, council):
+    boss = _manager(council, "Bea Boss")
+    elsewhere = OrganisationFactory(name="Swansea Licensing")
+    target = _manager(elsewhere, "Tom Twohats")
+    both = MembershipFactory(organisation=council, user=target.user)  # a learner here, a manager there
+    give_totp(target.user)
+    login_verified(client, boss.user)
+    url = reverse("organisations:member_two_factor_reset", args=[council.pk, both.pk])
+    response = client.post(url, {"reason": "Lost phone"})
+    assert response.status_code == 400 and b"do not manage" in response.content
+    assert TOTPDevice.objects.filter(user=target.user).exists() and not TwoFactorReset.objects.exists()
+    # A manager of both organisations may.
+    MembershipFactory(organisation=elsewhere, user=boss.user, role=Membership.Role.MANAGER)
+    assert client.post(url, {"reason": "Lost phone"}).status_code == 302
+    assert not TOTPDevice.objects.filter(user=target.user).exists()

@@ -10,7 +10,7 @@ from organisations.models import Membership
 from tests.analysis.seed import seed_world
 from tests.elearning.factories import UserFactory
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
-from tests.two_factor import login_verified
+from tests.two_factor import give_totp, login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +149,13 @@ def test_a_built_report_is_reused_and_the_nightly_task_refreshes_it(client, worl
     before = precompute.report_for(scope).computed_at
     assert warm_reports_task.apply().get() >= 2
     assert precompute.report_for(scope).computed_at > before
+
+
+@pytest.mark.parametrize("name", ["analysis:staff", "analysis:staff_csv"])
+def test_staff_with_only_a_password_are_sent_to_the_second_step(client, world, name):
+    client.force_login(world["staff"])  # a password, no second step
+    response = client.get(reverse(name), {"course": world["course"].pk})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:two_factor_setup"))
+    give_totp(world["staff"])  # with an app set up: the code page, then the report
+    assert client.get(reverse(name))["Location"].startswith(reverse("accounts:two_factor_verify"))

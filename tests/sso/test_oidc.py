@@ -9,7 +9,9 @@ import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from organisations.models import Membership
@@ -17,6 +19,7 @@ from sso import oidc
 from sso.models import OrganisationSSO, SSOIdentity
 from tests.elearning.factories import UserFactory
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
+from tests.two_factor import give_totp, totp_code
 
 from .conftest import REDIRECT_URI, idp_log_in
 
@@ -218,3 +221,52 @@ def test_staff_set_it_up_in_the_admin_with_the_secret_encrypted(admin_client, oi
     assert config.domains == {"newport.sch.uk", "schools.newport.gov.uk"}
     page = admin_client.get(reverse("admin:sso_organisationsso_change", args=[config.pk])).content.decode()
     assert "typed-secret-123" not in page and config.client_secret_encrypted not in page
+
+
+def test_an_unconfirmed_account_loses_its_password_factors_and_sessions_when_linked(client, council):
+    squatter = UserFactory(email="carol@cardiff.gov.uk", email_verified_at=None)  # signed up first
+    give_totp(squatter)
+    their_session = Client()
+    their_session.force_login(squatter)
+    response = client.get(idp_log_in(_start(client, "carol@cardiff.gov.uk"), "carol"))
+    assert response.status_code == 302 and response["Location"] == "/certificates/"
+    squatter.refresh_from_db()
+    assert not squatter.has_usable_password() and squatter.email_verified
+    assert not TOTPDevice.objects.filter(user=squatter).exists()
+    assert SSOIdentity.objects.get().user == squatter
+    assert client.session["_auth_user_id"] == str(squatter.pk)
+    assert their_session.get(reverse("accounts:profile"))["Location"].startswith(reverse("login"))
+    old_password = {"username": "carol@cardiff.gov.uk", "password": "correct-horse-battery-1"}
+    assert Client().post(reverse("login"), old_password).status_code == 200  # the form again, not a log-in
+
+
+def test_a_staff_account_is_never_linked_to_an_organisations_provider(client, council):
+    staff = UserFactory(email="carol@cardiff.gov.uk", is_staff=True)
+    response = client.get(idp_log_in(_start(client, "carol@cardiff.gov.uk"), "carol"))
+    assert response.status_code == 400 and b"staff account" in response.content
+    assert not SSOIdentity.objects.exists() and not Membership.objects.filter(user=staff).exists()
+    assert "_auth_user_id" not in client.session
+    # Linked before being made staff: refused too.
+    staff.is_staff = False
+    staff.save()
+    client.get(idp_log_in(_start(client, "carol@cardiff.gov.uk"), "carol"))
+    client.post(reverse("logout"))
+    User.objects.filter(pk=staff.pk).update(is_staff=True)
+    response = client.get(idp_log_in(_start(client, "carol@cardiff.gov.uk"), "carol"))
+    assert response.status_code == 400 and "_auth_user_id" not in client.session
+
+
+def test_an_account_with_a_second_factor_still_passes_the_second_step(client, council):
+    carol = UserFactory(email="carol@cardiff.gov.uk")
+    device = give_totp(carol)
+    response = client.get(idp_log_in(_start(client, "carol@cardiff.gov.uk"), "carol"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:two_factor_verify"))
+    assert "_auth_user_id" not in client.session  # the organisation's sign-in alone logged nobody in
+    assert client.get(reverse("accounts:profile"))["Location"].startswith(reverse("login"))
+    assert client.get(response["Location"]).status_code == 200
+    done = client.post(
+        reverse("accounts:two_factor_verify"), {"code": totp_code(device), "next": "/certificates/"}
+    )
+    assert done["Location"] == "/certificates/"
+    assert client.session["_auth_user_id"] == str(carol.pk)
