@@ -3,6 +3,8 @@ scrolling; the chart is an image with a name and a table alternative."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -12,16 +14,24 @@ from tests.analysis.seed import seed_world
 from tests.browser.test_accessibility import assert_accessible
 from tests.elearning.factories import UserFactory
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
+from tests.two_factor import give_totp, totp_code
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a-long-pass-phrase-9"
 
 
 def log_in(page, base_url, email):
+    """Staff and managers pass both steps: the password, then their authenticator app's code."""
+    from accounts.models import User
+
+    device = give_totp(User.objects.get(email=email))
     page.goto(f"{base_url}/accounts/login/")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(r"/two-factor/verify/"))
+    page.get_by_label("Code").fill(totp_code(device))
+    page.get_by_role("button", name="Continue").click()
     page.wait_for_load_state()
 
 
