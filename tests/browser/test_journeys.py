@@ -9,16 +9,18 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.db.models import Q
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from certificates.models import Certificate
-from courses.models import Pathway, Unit
+from courses.models import Pathway, StoryBlock, Unit
 from tests.certificates.glyphs import missing_glyphs
 from tests.certificates.helpers import sent_messages
 
 from .answers import fill_quiz
 from .conftest import no_sideways_scroll, screenshot
+from .test_stories import _play as play_story
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
 
@@ -75,6 +77,13 @@ def test_pathway_journey(page, base_url, real_course, celery_worker, settings, p
         no_sideways_scroll(page)
         if index == 2 and pathway_slug == "taxi-drivers":
             screenshot(page, "unit-page-360")
+        # The unit's story (Pass it on), by the guide's way, before its quiz opens.
+        stories = StoryBlock.objects.filter(Q(pathways=pathway) | Q(pathways__isnull=True), unit=unit)
+        for block in stories.distinct().order_by("order"):
+            page.locator(f'a[href="stories/{block.key}/"]').click()
+            play_story(page, block, "good", check_each_step=False)
+            expect(page.get_by_text("This ended well", exact=True)).to_be_visible()
+            page.get_by_role("link", name="Back to the unit").click()
         page.get_by_role("link", name="Take the quiz").click()
         # Wait for the quiz page itself: with 10 or more questions it can still be loading here.
         expect(page.get_by_role("button", name="Submit answers")).to_be_visible()
