@@ -22,7 +22,12 @@ $(NODE_STAMP): package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
 	else echo "npm not found: the SCORM browser test will be skipped (apt-get install npm)"; fi
 
-install: $(STAMP) $(NODE_STAMP)
+# Welsh (issue 21): the .po files are the source; their .mo files are built here, not committed.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+$(MO_FILES): %.mo: %.po $(STAMP)
+	$(PY) scripts/compile_messages.py
+
+install: $(STAMP) $(NODE_STAMP) $(MO_FILES)
 
 run: install
 	$(PY) manage.py migrate --noinput

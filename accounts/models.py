@@ -54,6 +54,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="When the holder followed a verification link (or joined by an invitation sent to it). "
         "Certificates are emailed only to a verified address.",
     )
+    language = models.CharField(
+        "language",
+        max_length=8,
+        choices=[("en", "English"), ("cy", "Cymraeg")],
+        blank=True,
+        help_text="Welsh or English for pages, emails and certificates; empty: not chosen yet (the browser's).",
+    )
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)

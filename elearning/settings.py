@@ -46,6 +46,7 @@ SITE_NAME = "CSE awareness training"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [SITE_URL] if SITE_URL.startswith("https://") else [])
 
 INSTALLED_APPS = [
+    "modeltranslation",  # before admin, as it asks: translated course fields (courses/translation.py)
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -82,9 +83,12 @@ MIDDLEWARE = [
     # outside SessionMiddleware so it sees the cookies set inside.
     "integrations.framing.FramedSessionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Welsh or English: the cookie, then Accept-Language; a signed-in learner's own choice wins (below).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "elearning.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Two-step verification for the admin; the idle time-out of staff and managers (accounts/middleware.py)
     "accounts.middleware.TwoFactorMiddleware",
@@ -255,7 +259,22 @@ RATELIMIT_FAIL_OPEN = True
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
 # Internationalisation -------------------------------------------------------------------------------
-LANGUAGE_CODE = "en-gb"
+# English and Welsh (issue 21): the Welsh Language Standards ask for the whole service in both. English is
+# "en" with British formats (elearning/formats/en); Welsh UI text is in locale/cy (compiled by `make install`),
+# Welsh course text beside the English in the same rows (django-modeltranslation, courses/translation.py).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["elearning.formats"]
+LANGUAGE_COOKIE_NAME = "language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = not DEBUG
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = ("en", "cy")
+# A Welsh field left empty shows the English one (only while authors add Welsh; the loader refuses a course
+# that declares Welsh and misses a field).
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en",)}
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -11,7 +11,8 @@ from django.urls import reverse
 from courses.loading import load_courses
 from courses.markdown import render_markdown
 from courses.models import Course, Unit
-from quizzes.models import Attempt
+from quizzes.models import Attempt, MultipleResponseQuestion
+from quizzes.selectors import question_bank_for_pathway
 from tests.certificates.helpers import complete_enrolment
 from tests.quizzes.view_helpers import enrol, take_url
 
@@ -25,9 +26,20 @@ def real_course(db):
 
 
 def test_select_all_that_apply_is_said_once_per_question(learner_client, user, real_course):
-    enrol(user, "taxi-drivers", real_course)
+    enrolment = enrol(user, "taxi-drivers", real_course)
     unit = Unit.objects.get(course=real_course, slug__contains="signs")
-    html = learner_client.get(reverse("quizzes:take", args=[real_course.slug, unit.slug])).content.decode()
+    url = reverse("quizzes:take", args=[real_course.slug, unit.slug])
+    assert learner_client.get(url).status_code == 200
+    # The attempt draws a random part of the bank; set every multiple-response question of the pathway's bank
+    # in it, so the page always shows some (the draw is not what this test is about).
+    attempt = Attempt.objects.get(enrolment=enrolment, quiz__unit=unit, submitted_at__isnull=True)
+    bank = [pk for pk, _ in question_bank_for_pathway(quiz=attempt.quiz, pathway=enrolment.pathway)]
+    multiple_ids = list(
+        MultipleResponseQuestion.objects.filter(pk__in=bank).values_list("pk", flat=True)
+    )
+    assert multiple_ids, "the signs quiz bank has multiple-response questions"
+    Attempt.objects.filter(pk=attempt.pk).update(question_ids=multiple_ids)
+    html = learner_client.get(url).content.decode()
     questions = re.findall(r"<fieldset.*?</fieldset>", html, re.S)
     multiple = [q for q in questions if 'type="checkbox"' in q]
     assert multiple

@@ -1,0 +1,70 @@
+"""Welsh or English (issue 21): the learner's choice, kept on their account and in a cookie.
+
+Anonymous visitors get the language of the `language` cookie, else of their browser (Accept-Language), as
+Django's LocaleMiddleware finds it. A signed-in user who has chosen one gets theirs on every page, in every
+email, reminder, export and PDF (`user_language`). The "Cymraeg / English" link on every page (`switch`) keeps
+the visitor on the page they were on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+CODES = {code for code, _ in settings.LANGUAGES}
+
+
+def user_language(user) -> str:
+    """The language to write to this user in: their own choice, else English."""
+    code = getattr(user, "language", "") or ""
+    return code if code in CODES else settings.LANGUAGE_CODE
+
+
+class UserLanguageMiddleware:
+    """After authentication: a signed-in user's own choice wins over cookie and browser."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:  # no session: no user, nothing to read
+            user = request.user
+            code = getattr(user, "language", "") if user.is_authenticated else ""
+            if code in CODES and code != request.LANGUAGE_CODE:
+                translation.activate(code)
+                request.LANGUAGE_CODE = code
+        return self.get_response(request)
+
+
+@require_GET
+@never_cache
+def switch(request: HttpRequest, code: str) -> HttpResponse:
+    """Change language and go back to the same page (`next`, a path on this site only)."""
+    if code not in CODES:
+        from django.http import Http404
+
+        raise Http404("No such language.")
+    target = request.GET.get("next", "")
+    if not target or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("home")
+    if request.user.is_authenticated and getattr(request.user, "language", None) != code:
+        type(request.user).objects.filter(pk=request.user.pk).update(language=code)
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=True,
+    )
+    return response
