@@ -59,7 +59,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         max_length=8,
         choices=[("en", "English"), ("cy", "Cymraeg")],
         blank=True,
-        help_text="Welsh or English for pages, emails and certificates; empty: not chosen yet (the browser's).",
+        help_text="Welsh or English for pages, emails and certificates; empty: not chosen yet.",
     )
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)

@@ -1,6 +1,7 @@
 """Admin authoring: courses, pathways, units and their polymorphic blocks (one inline form per type)."""
 
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin, TranslationBaseModelAdmin, TranslationStackedInline
 from polymorphic.admin import (
     PolymorphicChildModelAdmin,
     PolymorphicInlineSupportMixin,
@@ -44,7 +45,11 @@ BLOCK_MODELS = (
 )
 
 
-class PathwayInline(admin.StackedInline):
+# Authors edit English and Welsh side by side (issue 21): modeltranslation's admins show `title [en]` and
+# `title [cy]` for every translated field (courses/translation.py), in place of the single field.
+
+
+class PathwayInline(TranslationStackedInline):
     model = Pathway
     form = numbers_unchanged_form("title", "introduction")
     extra = 0
@@ -64,7 +69,7 @@ class ReleaseInline(admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(TranslationAdmin):
     list_display = (
         "title",
         "slug",
@@ -83,10 +88,18 @@ class CourseAdmin(admin.ModelAdmin):
 READ_ONLY = {"story": ("key", "steps")}
 
 
+class TranslatedChildInline(TranslationBaseModelAdmin, StackedPolymorphicInline.Child):
+    """A block type's form in the unit page, with its English and Welsh fields side by side."""
+
+    def get_formset_child(self, request, obj=None, **kwargs):
+        kwargs = self._get_form_or_formset(request, obj, **kwargs)
+        return super().get_formset_child(request, obj, **kwargs)
+
+
 def _child_inline(block_model):
     return type(
         f"{block_model.__name__}Inline",
-        (StackedPolymorphicInline.Child,),
+        (TranslatedChildInline,),
         {
             "model": block_model,
             "filter_horizontal": ("pathways",),
@@ -128,14 +141,14 @@ class TouchesCourseMixin:
 
 
 @admin.register(Unit)
-class UnitAdmin(TouchesCourseMixin, PolymorphicInlineSupportMixin, admin.ModelAdmin):
+class UnitAdmin(TouchesCourseMixin, PolymorphicInlineSupportMixin, TranslationAdmin):
     list_display = ("title", "course", "order", "minutes", "completed_by_quiz")
     list_filter = ("course",)
     form = numbers_unchanged_form("title", "outcomes")
     inlines = [BlockInline]
 
 
-class BlockChildAdmin(TouchesCourseMixin, PolymorphicChildModelAdmin):
+class BlockChildAdmin(TouchesCourseMixin, TranslationAdmin, PolymorphicChildModelAdmin):
     base_model = Block
     base_form = MaterialContentForm
 

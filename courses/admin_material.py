@@ -11,6 +11,7 @@ from polymorphic.formsets import BasePolymorphicInlineFormSet
 
 from .loading.parse import BLOCK_FIELD_PARSERS
 from .loading.versions import block_items, numbers_in
+from .loading.welsh import value_problems
 from .models import Block
 
 REFUSED = (
@@ -31,12 +32,37 @@ def _fields(block: Block) -> list[str]:
     return [*type(block).content_fields, *BLOCK_FIELD_PARSERS.get(block.type_name, {})]
 
 
+def _english(row: Any, name: str) -> Any:
+    """The English of a field, whatever the admin's language (modeltranslation's `_en` column if it has one)."""
+    return getattr(row, f"{name}_en", None) if hasattr(row, f"{name}_en") else getattr(row, name, None)
+
+
+def _cleaned_english(cleaned: dict, row: Any, name: str) -> Any:
+    """The English the form will save: the side-by-side form's `<name>_en`, else `<name>`, else unchanged."""
+    for key in (f"{name}_en", name):
+        if key in cleaned:
+            return cleaned[key]
+    return _english(row, name)
+
+
+def welsh_problems(cleaned: dict, row: Any, names: list[str]) -> list[str]:
+    """Each Welsh field the form fills must keep its English one's numbers, addresses and list items."""
+    problems = []
+    for name in names:
+        welsh = cleaned.get(f"{name}_cy")
+        if welsh in (None, "", []):
+            continue
+        english = _cleaned_english(cleaned, row, name)
+        problems += [f"Welsh {name}: {problem}" for problem in value_problems(english, welsh)]
+    return problems
+
+
 def material_items_of(block: Block) -> set[str]:
     if block.pk is None:
         return set()
-    values = {name: getattr(block, name) for name in _fields(block)}
+    values = {name: _english(block, name) for name in _fields(block)}
     pathways = [p.slug for p in block.pathways.all()]
-    return _items(block, heading=block.heading, values=values, pathways=pathways)
+    return _items(block, heading=_english(block, "heading"), values=values, pathways=pathways)
 
 
 def _describe(added: set[str], removed: set[str]) -> str:
@@ -51,15 +77,18 @@ class MaterialContentForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         block = self.instance
-        values = {name: cleaned.get(name, getattr(block, name, None)) for name in _fields(block)}
+        values = {name: _cleaned_english(cleaned, block, name) for name in _fields(block)}
         if "pathways" in cleaned:
             pathways = [p.slug for p in cleaned["pathways"] or []]
         else:
             pathways = [p.slug for p in block.pathways.all()] if block.pk else []
-        after = _items(block, heading=cleaned.get("heading", block.heading), values=values, pathways=pathways)
+        heading = _cleaned_english(cleaned, block, "heading")
+        after = _items(block, heading=heading, values=values, pathways=pathways)
         before = material_items_of(block)
         if after != before:
             raise ValidationError(REFUSED.format(changes=_describe(after - before, before - after)))
+        if problems := welsh_problems(cleaned, block, ["heading", *_fields(block)]):
+            raise ValidationError(problems)
         return cleaned
 
 
@@ -82,7 +111,7 @@ class NumbersUnchangedForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         instance = self.instance
-        names = [name for name in self.number_fields if name in cleaned]
+        names = [name for name in self.number_fields if name in cleaned or f"{name}_en" in cleaned]
 
         def numbers(get) -> set[str]:
             texts = []
@@ -91,10 +120,12 @@ class NumbersUnchangedForm(forms.ModelForm):
                 texts += value if isinstance(value, list) else [value]
             return {f"phone number {n}" for text in texts for n in numbers_in(str(text or ""))}
 
-        before = numbers(lambda name: getattr(instance, name)) if instance.pk else set()
-        after = numbers(cleaned.get)
+        before = numbers(lambda name: _english(instance, name)) if instance.pk else set()
+        after = numbers(lambda name: _cleaned_english(cleaned, instance, name))
         if after != before:
             raise ValidationError(REFUSED.format(changes=_describe(after - before, before - after)))
+        if problems := welsh_problems(cleaned, instance, list(self.number_fields)):
+            raise ValidationError(problems)
         return cleaned
 
 

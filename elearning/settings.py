@@ -260,8 +260,9 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
 # Internationalisation -------------------------------------------------------------------------------
 # English and Welsh (issue 21): the Welsh Language Standards ask for the whole service in both. English is
-# "en" with British formats (elearning/formats/en); Welsh UI text is in locale/cy (compiled by `make install`),
-# Welsh course text beside the English in the same rows (django-modeltranslation, courses/translation.py).
+# "en" with British formats (elearning/formats/en); Welsh UI text is in locale/cy (compiled by
+# `make install`), Welsh course text beside the English in the same rows (django-modeltranslation,
+# courses/translation.py).
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("cy", "Cymraeg")]
 LOCALE_PATHS = [BASE_DIR / "locale"]

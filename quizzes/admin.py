@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from polymorphic.admin import PolymorphicChildModelAdmin, PolymorphicParentModelAdmin
 
 from courses import services as course_services
@@ -25,13 +26,13 @@ QUESTION_MODELS = (SingleChoiceQuestion, MultipleResponseQuestion, OrderingQuest
 
 
 # Phone numbers in a quiz are material content: changed in the files with a major release, not here.
-class ChoiceInline(admin.StackedInline):
+class ChoiceInline(TranslationStackedInline):  # English and Welsh side by side (issue 21)
     model = Choice
     form = numbers_unchanged_form("text", "feedback", "match")
     extra = 0
 
 
-class QuestionChildAdmin(PolymorphicChildModelAdmin):
+class QuestionChildAdmin(TranslationAdmin, PolymorphicChildModelAdmin):
     base_model = Question
     base_form = numbers_unchanged_form("prompt", "section", "explanation", "distractors")
     inlines = [ChoiceInline]
@@ -74,7 +75,7 @@ class QuizAdmin(admin.ModelAdmin):
 
 
 @admin.register(Scenario)
-class ScenarioAdmin(admin.ModelAdmin):
+class ScenarioAdmin(TranslationAdmin):
     list_display = ("key", "quiz")
     form = numbers_unchanged_form("text")
     filter_horizontal = ("pathways",)

@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from courses.loading import CourseSpec, Reader, _display, pathway_list, read_yaml
+from courses.loading.apply import apply_welsh
 from courses.models import Course, Pathway, Unit
 
 from . import pools, tags
 from .models import QUESTION_TYPES, Attempt, Choice, Question, Quiz, Scenario
 
+_PAIR_FIELDS = {"prompt": "text", "answer": "match"}
 KEY_FIELDS = {"key", "type", "scenario", "pathways", "prompt", "section", "explanation", "tags"}
 TYPE_FIELDS = {
     "single": {"options"},
@@ -32,6 +34,7 @@ class ChoiceSpec:
     is_correct: bool = False
     position: int | None = None
     match: str = ""
+    welsh: dict[str, Any] = field(default_factory=dict)  # model field -> Welsh (courses/loading/welsh.py)
 
 
 @dataclass
@@ -46,6 +49,7 @@ class QuestionSpec:
     choices: list[ChoiceSpec]
     distractors: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)  # kind:key from the course's tags.yaml
+    welsh: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -53,6 +57,7 @@ class ScenarioSpec:
     key: str
     text: str
     pathways: list[str]
+    welsh: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -78,7 +83,7 @@ class QuizContent:
         units_by_stem = {unit.file_stem: unit.slug for unit in spec.units}
         unit_stems = {path.stem for path in (spec.directory / "units").glob("*.y*ml")}
         rules = pools.parse_assessment(spec.directory, root, errors)
-        vocabulary = tags.parse_vocabulary(spec.directory, root, errors)
+        vocabulary = tags.parse_vocabulary(spec.directory, root, errors, welsh_required=spec.welsh_required)
         quizzes = []
         for quiz_file in sorted(quiz_dir.glob("*.y*ml")):
             display = _display(quiz_file, root)
@@ -97,6 +102,7 @@ class QuizContent:
                 root,
                 errors,
                 vocabulary=vocabulary,
+                welsh_required=spec.welsh_required,
             )
             if quiz is not None:
                 quiz.rules = rules
@@ -170,12 +176,13 @@ def parse_quiz(
     errors: list[str],
     *,
     vocabulary: dict[str, tags.TagSpec] | None = None,
+    welsh_required: bool = False,
 ) -> QuizSpec | None:
     start = len(errors)
     data = read_yaml(path, root, errors)
     if data is None and len(errors) > start:
         return None
-    reader = Reader(file=display, data=data, path="", errors=errors)
+    reader = Reader(file=display, data=data, path="", errors=errors, welsh_required=welsh_required)
     if not reader.is_mapping("a quiz"):
         return None
     reader.check_unknown(["pass_mark", "max_attempts", "scenarios", "questions", *pools.POOL_FIELDS])
@@ -195,7 +202,7 @@ def parse_quiz(
             continue
         sub.check_unknown(["key", "text", "pathways"])
         scenario = ScenarioSpec(
-            sub.slug("key"), sub.text("text"), pathway_list(sub, "pathways", pathway_slugs)
+            sub.slug("key"), sub.text("text"), pathway_list(sub, "pathways", pathway_slugs), sub.welsh
         )
         if scenario.key and scenario.key in {s.key for s in quiz.scenarios}:
             sub.error(f"scenario key {scenario.key!r} is used twice", "key")
@@ -282,6 +289,7 @@ def parse_question(
                     text=sub.text("text"),
                     feedback=sub.text("feedback"),
                     is_correct=correct is True,
+                    welsh=sub.welsh,
                 )
             )
         right = sum(c.is_correct for c in question.choices)
@@ -305,6 +313,7 @@ def parse_question(
                     text=sub.text("text"),
                     feedback=sub.text("feedback"),
                     position=index + 1,
+                    welsh=sub.welsh,
                 )
             )
         if question.choices and len(question.choices) < 2:
@@ -321,11 +330,14 @@ def parse_question(
                     text=sub.text("prompt"),
                     feedback=sub.text("feedback"),
                     match=sub.text("answer", max_length=250),
+                    # A pair's `prompt` and `answer` are the choice's text and match.
+                    welsh={_PAIR_FIELDS.get(name, name): text for name, text in sub.welsh.items()},
                 )
             )
         question.distractors = reader.string_list("distractors", required=False)
         if question.choices and len(question.choices) < 2:
             reader.error("needs at least two pairs", "pairs")
+    question.welsh = reader.welsh
     keys = [c.key for c in question.choices]
     if len(set(keys)) != len(keys):
         reader.error("two options share the same key", None)
@@ -367,6 +379,7 @@ def apply_quiz(unit: Unit, spec: QuizSpec, pathways: dict[str, Pathway]) -> Quiz
     for item in spec.scenarios:
         scenario = existing_scenarios.pop(item.key, None) or Scenario(quiz=quiz, key=item.key)
         scenario.text = item.text
+        apply_welsh(scenario, item.welsh)
         scenario.save()
         scenario.pathways.set([pathways[slug] for slug in item.pathways])
         scenarios[item.key] = scenario
@@ -391,6 +404,7 @@ def apply_quiz(unit: Unit, spec: QuizSpec, pathways: dict[str, Pathway]) -> Quiz
         question.scenario = scenarios.get(item.scenario) if item.scenario else None
         question.is_active = True
         question.set_type_fields(distractors=item.distractors)
+        apply_welsh(question, item.welsh)
         question.save()
         limited_to = item.pathways or (
             next(s for s in spec.scenarios if s.key == item.scenario).pathways if item.scenario else []
@@ -413,6 +427,7 @@ def _apply_choices(question: Question, specs: list[ChoiceSpec]) -> None:
         choice.is_correct = item.is_correct
         choice.position = item.position
         choice.match = item.match
+        apply_welsh(choice, item.welsh)
         choice.save()
     for choice in existing.values():
         choice.delete()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import random
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext
 from polymorphic.models import PolymorphicModel
 
 from courses.models import Enrolment, Pathway, Unit
@@ -147,7 +149,7 @@ class SingleChoiceQuestion(Question):
     def parse(self, data: Any, choices: list[Choice]) -> tuple[dict, str | None]:
         value = _single_value(data, self.field_name)
         if value in (None, ""):
-            return {"choice": None}, "Choose an answer"
+            return {"choice": None}, gettext("Choose an answer")
         keys = {self.option_value(c): c.key for c in choices}
         if value not in keys:
             raise InvalidResponse(f"{value!r} is not an option of question {self.key}")
@@ -191,7 +193,7 @@ class MultipleResponseQuestion(Question):
         if len(set(values)) != len(values):
             raise InvalidResponse(f"an option of question {self.key} was sent twice")
         if not values:
-            return {"choices": []}, "Select all the answers that apply"
+            return {"choices": []}, gettext("Select all the answers that apply")
         return {"choices": sorted(keys[v] for v in values)}, None
 
     def grade(self, response: dict, choices: list[Choice]) -> Grade:
@@ -245,9 +247,9 @@ class OrderingQuestion(Question):
                 raise InvalidResponse(f"{value!r} is not a position for question {self.key}")
             positions[choice.key] = int(value)
         if missing:
-            return {"positions": positions}, "Give every step a position"
+            return {"positions": positions}, gettext("Give every step a position")
         if len(set(positions.values())) != len(positions):
-            return {"positions": positions}, "Give each step a different position"
+            return {"positions": positions}, gettext("Give each step a different position")
         return {"positions": positions}, None
 
     def grade(self, response: dict, choices: list[Choice]) -> Grade:
@@ -282,11 +284,26 @@ class MatchingQuestion(Question):
     def set_type_fields(self, **values: Any) -> None:
         self.distractors = list(values.get("distractors") or [])
 
+    # Answers are sent and stored as their English text, whatever language the page is in (issue 21), so an
+    # attempt started in English can be submitted in Welsh; each is shown in the active language.
+    def _answer_texts(self, choices: list[Choice]) -> dict[str, str]:
+        """{English answer: the active language's text of it}."""
+        texts = {_english(c, "match"): c.match for c in choices}
+        english_distractors = getattr(self, "distractors_en", None) or self.distractors or []
+        for index, answer in enumerate(english_distractors):
+            shown = self.distractors[index] if index < len(self.distractors or []) else answer
+            texts.setdefault(answer, shown)
+        return texts
+
     def answers(self, choices: list[Choice]) -> list[str]:
-        return sorted({c.match for c in choices} | set(self.distractors))
+        return sorted(self._answer_texts(choices))
 
     def render_context(self, choices: list[Choice], seed: int) -> dict:
-        return {"options": self.options_for_display(choices, seed), "answers": self.answers(choices)}
+        texts = self._answer_texts(choices)
+        return {
+            "options": self.options_for_display(choices, seed),
+            "answers": [MatchAnswer(value=answer, text=texts[answer]) for answer in sorted(texts)],
+        }
 
     def parse(self, data: Any, choices: list[Choice]) -> tuple[dict, str | None]:
         answers = set(self.answers(choices))
@@ -305,22 +322,33 @@ class MatchingQuestion(Question):
             if value not in answers:
                 raise InvalidResponse(f"{value!r} is not an answer of question {self.key}")
             matches[choice.key] = value
-        return {"matches": matches}, ("Choose an answer for every situation" if missing else None)
+        return {"matches": matches}, (gettext("Choose an answer for every situation") if missing else None)
 
     def grade(self, response: dict, choices: list[Choice]) -> Grade:
         matches = response.get("matches") or {}
         if not set(matches) <= {c.key for c in choices}:
             raise InvalidResponse(f"unknown prompts for question {self.key}")
+        texts = self._answer_texts(choices)
         items = []
         right = 0
         for c in choices:
             given = matches.get(c.key)
-            ok = given == c.match
+            ok = given == _english(c, "match")
             right += ok
-            items.append(
-                ChoiceFeedback(text=c.text, chosen=given or "no answer", is_right=ok, feedback=c.feedback)
-            )
+            chosen = texts.get(given, given) if given else gettext("no answer")
+            items.append(ChoiceFeedback(text=c.text, chosen=chosen, is_right=ok, feedback=c.feedback))
         return Grade(score=right / len(choices) if choices else 0.0, items=items)
+
+
+@dataclass(frozen=True)
+class MatchAnswer:
+    value: str  # sent by the form and stored: the English text
+    text: str  # shown: the active language's text
+
+
+def _english(row: models.Model, name: str) -> str:
+    """A translated field's English text (the `_en` column modeltranslation adds; the field itself before)."""
+    return getattr(row, f"{name}_en", None) or getattr(row, name)
 
 
 QUESTION_TYPES: dict[str, type[Question]] = {

@@ -21,13 +21,16 @@ class TagSpec:
     kind: str
     key: str
     label: str
+    label_cy: str | None = None  # Welsh (issue 21)
 
     @property
     def name(self) -> str:
         return f"{self.kind}:{self.key}"
 
 
-def parse_vocabulary(directory: Path, root: Path, errors: list[str]) -> dict[str, TagSpec] | None:
+def parse_vocabulary(
+    directory: Path, root: Path, errors: list[str], *, welsh_required: bool = False
+) -> dict[str, TagSpec] | None:
     """The course's tags by name (`kind:key`); None when the course has no tags.yaml (no tags allowed)."""
     path = directory / TAGS_FILE
     if not path.is_file():
@@ -36,7 +39,9 @@ def parse_vocabulary(directory: Path, root: Path, errors: list[str]) -> dict[str
     data = read_yaml(path, root, errors)
     if len(errors) > start:
         return {}
-    reader = Reader(file=_display(path, root), data=data, path="", errors=errors)
+    reader = Reader(
+        file=_display(path, root), data=data, path="", errors=errors, welsh_required=welsh_required
+    )
     if not reader.is_mapping("the course's topic tags"):
         return {}
     reader.check_unknown(KINDS)
@@ -48,6 +53,7 @@ def parse_vocabulary(directory: Path, root: Path, errors: list[str]) -> dict[str
                 continue
             sub.check_unknown(["key", "label"])
             tag = TagSpec(kind=kind, key=sub.slug("key"), label=sub.text("label", max_length=200))
+            tag = TagSpec(tag.kind, tag.key, tag.label, sub.welsh.get("label"))
             if tag.name in vocabulary:
                 sub.error(f"tag {tag.name!r} is defined twice", "key")
             vocabulary[tag.name] = tag
@@ -82,7 +88,7 @@ def apply_vocabulary(course, vocabulary: dict[str, TagSpec] | None) -> None:
     existing = {t.name: t for t in TopicTag.objects.filter(course=course)}
     for name, spec in vocabulary.items():
         row = existing.pop(name, None) or TopicTag(course=course, name=name)
-        if (row.kind, row.label) != (spec.kind, spec.label) or row.pk is None:
-            row.kind, row.label = spec.kind, spec.label
+        if (row.kind, row.label_en, row.label_cy) != (spec.kind, spec.label, spec.label_cy) or row.pk is None:
+            row.kind, row.label_en, row.label_cy = spec.kind, spec.label, spec.label_cy
             row.save()
     TopicTag.objects.filter(pk__in=[t.pk for t in existing.values()]).delete()

@@ -28,7 +28,7 @@ def makemessages() -> None:
     command = [sys.executable, "manage.py", "makemessages", "-l", "cy", "--no-obsolete", "--no-wrap"]
     for pattern in IGNORE:
         command += ["--ignore", pattern]
-    subprocess.run(command, cwd=BASE, check=True)
+    subprocess.run(command, cwd=BASE, check=True)  # noqa: S603  (our own fixed command line)
 
 
 def _key(entry: polib.POEntry) -> tuple:

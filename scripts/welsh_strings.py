@@ -7,7 +7,7 @@
 
 `import` adds `<field>_cy` right after each English field, keeping the file's comments and layout, and refuses
 (changing nothing) when an item does not pass the checks of courses/loading/welsh.py. `check` lists every
-learner-facing field without a Welsh twin, and every twin that does not pass. Also useful for a fluent reviewer:
+learner-facing field without a Welsh twin, and every twin that does not pass. For a fluent reviewer:
 `export --all` gives every English text with its Welsh beside it.
 """
 
@@ -24,7 +24,7 @@ import welsh  # noqa: E402  (pure module: no Django needed)
 
 
 def _fields(text: str):
-    """(key node, value node, English value, Welsh value or None, mapping path) for every translatable field."""
+    """(key node, value node, English, Welsh or None, mapping path) for every translatable field."""
     loader = yaml.SafeLoader(text)
     try:
         root = loader.get_single_node()
@@ -40,8 +40,13 @@ def _fields(text: str):
                 if key in welsh.TRANSLATABLE:
                     twin = keys.get(welsh.welsh_key(key))
                     found.append(
-                        (key_node, value_node, _construct(value_node), _construct(twin) if twin else None,
-                         f"{path}.{key}".lstrip("."))
+                        (
+                            key_node,
+                            value_node,
+                            _construct(value_node),
+                            _construct(twin) if twin else None,
+                            f"{path}.{key}".lstrip("."),
+                        )
                     )
                 walk(value_node, f"{path}.{key}")
         elif isinstance(node, yaml.SequenceNode):
@@ -81,8 +86,14 @@ def export(path: Path, everything: bool = False) -> list[dict]:
     for index, (key_node, _, english, cy, where) in enumerate(_fields(path.read_text(encoding="utf-8"))):
         if english in (None, "", []) or (cy is not None and not everything):
             continue
-        items.append({"id": index, "where": f"{where} (line {key_node.start_mark.line + 1})", "en": english,
-                      "cy": cy if cy is not None else ("" if not isinstance(english, list) else [])})
+        items.append(
+            {
+                "id": index,
+                "where": f"{where} (line {key_node.start_mark.line + 1})",
+                "en": english,
+                "cy": cy if cy is not None else ("" if not isinstance(english, list) else []),
+            }
+        )
     return items
 
 
@@ -103,7 +114,9 @@ def import_(path: Path, items: list[dict]) -> list[str]:
         # before that line; a one-line value ends on its own line: insert after it.
         before = text.split("\n")[end.line][: end.column] if end.line < text.count("\n") + 1 else ""
         line = end.line if not before.strip() else end.line + 1
-        inserts.append((line, _render(welsh.welsh_key(key_node.value), item["cy"], key_node.start_mark.column)))
+        inserts.append(
+            (line, _render(welsh.welsh_key(key_node.value), item["cy"], key_node.start_mark.column))
+        )
     if problems:
         return problems
     lines = text.split("\n")
@@ -112,8 +125,13 @@ def import_(path: Path, items: list[dict]) -> list[str]:
         while line > 0 and not lines[line - 1].strip():
             line -= 1
         lines[line:line] = new
-    path.write_text("\n".join(lines), encoding="utf-8")
-    yaml.safe_load(path.read_text(encoding="utf-8"))  # still valid YAML
+    new_text = "\n".join(lines)
+    try:  # one-line {key: …, text: …} mappings cannot take a line of their own: refuse, change nothing
+        if len(_fields(new_text)) != len(fields) + len(inserts):
+            raise yaml.YAMLError("the twins did not land where expected")
+    except yaml.YAMLError as exc:
+        return [f"{path}: cannot add the Welsh here ({exc}); write one-line mappings as blocks first"]
+    path.write_text(new_text, encoding="utf-8")
     return []
 
 

@@ -7,7 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
+from django.db import models, transaction
+from django.utils import translation
+from modeltranslation.translator import translator
 
 from ..models import BLOCK_TYPES, Block, Course, Pathway, Unit, UnitProgress
 from ..services import enrolments_reevaluate
@@ -51,7 +53,19 @@ def _reevaluate_changed(results: list[LoadResult]) -> None:
             enrolments_reevaluate(course=Course.objects.get(slug=result.slug))
 
 
+def apply_welsh(row: models.Model, welsh: dict) -> None:
+    """Set the row's Welsh twins (`<field>_cy`) from the file's, clearing those the file no longer has."""
+    for name in translator.get_options_for_model(type(row)).all_fields:
+        setattr(row, f"{name}_cy", welsh.get(name))
+
+
 def apply_course(spec: CourseSpec) -> LoadResult:
+    # The English fields are the files' English: plain `title = …` writes the active language's column.
+    with translation.override("en"):
+        return _apply_course(spec)
+
+
+def _apply_course(spec: CourseSpec) -> LoadResult:
     course = Course.objects.select_for_update().filter(slug=spec.slug).first()
     if course is not None and course.content_hash == spec.content_hash:
         return LoadResult(spec.slug, "unchanged", course.version)
@@ -67,6 +81,7 @@ def apply_course(spec: CourseSpec) -> LoadResult:
     course.cpd_minutes = spec.cpd_minutes
     course.validity_months = spec.validity_months
     course.content_hash = spec.content_hash
+    apply_welsh(course, spec.welsh)
     course.save()
 
     pathways = _apply_pathways(course, spec)
@@ -83,6 +98,7 @@ def _apply_pathways(course: Course, spec: CourseSpec) -> dict[str, Pathway]:
     for order, item in enumerate(spec.pathways):
         pathway = existing.pop(item.slug, None) or Pathway(course=course, slug=item.slug)
         pathway.title, pathway.introduction, pathway.order = item.title, item.introduction, order
+        apply_welsh(pathway, item.welsh)
         pathway.save()
         result[item.slug] = pathway
     for slug, pathway in existing.items():
@@ -106,13 +122,14 @@ def _apply_units(course: Course, spec: CourseSpec, pathways: dict[str, Pathway])
     for order, item in enumerate(spec.units, start=1):
         unit = existing.pop(item.slug, None) or Unit(course=course, slug=item.slug)
         unit.order, unit.title, unit.minutes, unit.outcomes = order, item.title, item.minutes, item.outcomes
+        apply_welsh(unit, item.welsh)
         unit.save()
         Block.objects.filter(unit=unit).delete()
         for position, block_spec in enumerate(item.blocks, start=1):
             block_class = BLOCK_TYPES[block_spec.type_name]
-            block = block_class.objects.create(
-                unit=unit, order=position, heading=block_spec.heading, **block_spec.values
-            )
+            block = block_class(unit=unit, order=position, heading=block_spec.heading, **block_spec.values)
+            apply_welsh(block, block_spec.welsh)
+            block.save()
             if block_spec.pathways:
                 block.pathways.set([pathways[slug] for slug in block_spec.pathways])
     for unit in existing.values():

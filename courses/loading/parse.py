@@ -15,6 +15,8 @@ from .lines import ContentError, _display, read_yaml
 from .stories import parse_story_steps
 from .validate import CHOICES, PHONE_RE, SLUG_RE, Reader, material_flag, pathway_list
 
+LANGUAGES = ("en", "cy")
+
 # Block fields that are not plain values, read by their own parser (a story's steps).
 BLOCK_FIELD_PARSERS: dict[str, dict[str, Callable[[Reader], Any]]] = {"story": {"steps": parse_story_steps}}
 # Bump when the loader's mapping of files to rows changes, so every course is reloaded once.
@@ -27,6 +29,7 @@ class PathwaySpec:
     slug: str
     title: str
     introduction: str
+    welsh: dict[str, Any] = field(default_factory=dict)  # field -> Welsh (loading/welsh.py)
 
 
 @dataclass
@@ -37,6 +40,7 @@ class BlockSpec:
     values: dict[str, Any]
     line: int = 0
     material: bool = False  # `material: true`: every change to this block needs a major version
+    welsh: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -48,6 +52,7 @@ class UnitSpec:
     blocks: list[BlockSpec]
     file_stem: str
     slug_line: int = 0
+    welsh: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -65,6 +70,12 @@ class CourseSpec:
     extensions: dict[str, Any] = field(default_factory=dict)
     file: str = ""  # course.yaml as shown in messages
     pathways_line: int = 0
+    languages: tuple[str, ...] = ("en",)  # `languages: [en, cy]`: every learner-facing field has Welsh too
+    welsh: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def welsh_required(self) -> bool:
+        return "cy" in self.languages
 
     @property
     def pathway_slugs(self) -> set[str]:
@@ -101,8 +112,22 @@ def parse_course(directory: Path, root: Path, errors: list[str]) -> CourseSpec |
     if not reader.is_mapping("the course"):
         return None
     reader.check_unknown(
-        ["slug", "title", "summary", "content_note", "cpd_minutes", "validity_months", "pathways"]
+        [
+            "slug",
+            "title",
+            "summary",
+            "content_note",
+            "cpd_minutes",
+            "validity_months",
+            "pathways",
+            "languages",
+        ]
     )
+    languages = tuple(reader.string_list("languages", required=False)) or ("en",)
+    if languages[0] != "en" or not set(languages) <= set(LANGUAGES) or len(set(languages)) != len(languages):
+        reader.error(f"must be [en] or [en, cy] (English first), got {list(languages)}", "languages")
+        languages = ("en",)
+    reader.welsh_required = "cy" in languages
     slug = reader.slug("slug")
     if slug and slug != directory.name:
         reader.error(f"slug {slug!r} must match the folder name {directory.name!r}", "slug")
@@ -113,6 +138,7 @@ def parse_course(directory: Path, root: Path, errors: list[str]) -> CourseSpec |
             continue
         sub.check_unknown(["slug", "title", "introduction"])
         spec = PathwaySpec(sub.slug("slug"), sub.text("title", max_length=120), sub.text("introduction"))
+        spec.welsh = sub.welsh
         if spec.slug in {p.slug for p in pathways}:
             sub.error(f"pathway {spec.slug!r} appears twice", "slug")
         pathways.append(spec)
@@ -131,6 +157,8 @@ def parse_course(directory: Path, root: Path, errors: list[str]) -> CourseSpec |
         content_hash=content_hash(directory),
         file=reader.file,
         pathways_line=reader.line("pathways"),
+        languages=languages,
+        welsh=reader.welsh,
     )
     unit_dir = directory / "units"
     unit_files = sorted(unit_dir.glob("*.y*ml")) if unit_dir.is_dir() else []
@@ -149,7 +177,7 @@ def parse_course(directory: Path, root: Path, errors: list[str]) -> CourseSpec |
                 f"{seen_numbers[match.group(1)]}"
             )
         seen_numbers[match.group(1)] = unit_file.name
-        unit = parse_unit(unit_file, root, course.pathway_slugs, errors)
+        unit = parse_unit(unit_file, root, course.pathway_slugs, errors, welsh_required=course.welsh_required)
         if unit is not None:
             if unit.slug in seen_slugs:
                 errors.append(
@@ -163,12 +191,16 @@ def parse_course(directory: Path, root: Path, errors: list[str]) -> CourseSpec |
     return course
 
 
-def parse_unit(unit_file: Path, root: Path, pathway_slugs: set[str], errors: list[str]) -> UnitSpec | None:
+def parse_unit(
+    unit_file: Path, root: Path, pathway_slugs: set[str], errors: list[str], *, welsh_required: bool = False
+) -> UnitSpec | None:
     start = len(errors)
     data = read_yaml(unit_file, root, errors)
     if data is None and len(errors) > start:
         return None
-    reader = Reader(file=_display(unit_file, root), data=data, path="", errors=errors)
+    reader = Reader(
+        file=_display(unit_file, root), data=data, path="", errors=errors, welsh_required=welsh_required
+    )
     if not reader.is_mapping("a unit"):
         return None
     reader.check_unknown(["slug", "title", "minutes", "outcomes", "blocks"])
@@ -180,6 +212,7 @@ def parse_unit(unit_file: Path, root: Path, pathway_slugs: set[str], errors: lis
         blocks=[],
         file_stem=unit_file.stem,
         slug_line=reader.line("slug"),
+        welsh=reader.welsh,
     )
     for path, item in reader.mapping_list("blocks"):
         sub = reader.child(path, item)
@@ -234,6 +267,7 @@ def parse_block(reader: Reader, pathway_slugs: set[str]) -> BlockSpec | None:
         values=values,
         line=reader.line(),
         material=material_flag(reader),
+        welsh=reader.welsh,
     )
 
 

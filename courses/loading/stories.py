@@ -19,6 +19,7 @@ CHOICE_FIELDS = ["key", "text", "next", "feedback"]
 def parse_story_steps(reader: Reader) -> list[dict[str, Any]]:
     """The block's `steps` as stored on StoryBlock.steps (a list of plain dicts, first step first)."""
     steps: list[dict[str, Any]] = []
+    welsh_steps: list[dict[str, Any]] = []  # the same steps with their Welsh texts (issue 21)
     readers: dict[str, Reader] = {}
     next_readers: list[tuple[Reader, str]] = []
     for path, item in reader.mapping_list("steps"):
@@ -52,10 +53,14 @@ def parse_story_steps(reader: Reader) -> list[dict[str, Any]]:
         else:
             if "why" in item:
                 sub.error("only an end step (with `ending`) has `why`", "why")
-            step["choices"] = _choices(sub, key, next_readers)
+            step["choices"], welsh_choices = _choices(sub, key, next_readers)
         if key:
             readers[key] = sub
         steps.append(step)
+        welsh_step = {**step, **sub.welsh}
+        if "choices" in step:
+            welsh_step["choices"] = welsh_choices
+        welsh_steps.append(welsh_step)
     if not steps:
         if "steps" in reader.data:
             reader.error("needs at least two steps: one with choices and an end step", "steps")
@@ -68,20 +73,26 @@ def parse_story_steps(reader: Reader) -> list[dict[str, Any]]:
                 "next",
             )
     _check_graph(reader, steps, readers)
+    if any(step_reader.welsh for step_reader in readers.values()):
+        reader.welsh["steps"] = welsh_steps
     return steps
 
 
-def _choices(sub: Reader, step_key: str, next_readers: list[tuple[Reader, str]]) -> list[dict[str, str]]:
+def _choices(
+    sub: Reader, step_key: str, next_readers: list[tuple[Reader, str]]
+) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """The step's choices, and the same choices with their Welsh texts."""
     items = sub.mapping_list("choices", required=False)
     if "choices" not in sub.data:
         sub.error(
             f"dead end: step {step_key!r} has no choices and is not an end step; give it "
             f"{MIN_CHOICES} to {MAX_CHOICES} choices, or make it an end step with `ending` and `why`",
         )
-        return []
+        return [], []
     if not MIN_CHOICES <= len(items) <= MAX_CHOICES:
         sub.error(f"has {len(items)} choice(s); a step needs {MIN_CHOICES} to {MAX_CHOICES}", "choices")
     choices: list[dict[str, str]] = []
+    welsh_choices: list[dict[str, str]] = []
     for index, (path, item) in enumerate(items):
         choice_reader = sub.child(path, item)
         if not choice_reader.is_mapping("a choice"):
@@ -100,7 +111,8 @@ def _choices(sub: Reader, step_key: str, next_readers: list[tuple[Reader, str]])
         }
         next_readers.append((choice_reader, choice["next"]))
         choices.append(choice)
-    return choices
+        welsh_choices.append({**choice, **choice_reader.welsh})
+    return choices, welsh_choices
 
 
 def _check_graph(reader: Reader, steps: list[dict[str, Any]], readers: dict[str, Reader]) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..models import CalloutBlock, ResourceBlock
 from .lines import LDict, LList
+from .welsh import TRANSLATABLE, value_problems, welsh_key
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PHONE_RE = re.compile(r"^[0-9][0-9 ]{1,30}$")
@@ -44,6 +45,10 @@ class Reader:
     allowed: set[str] = field(default_factory=set)
     # Line of each list item handed out by mapping_list, by path, for items that are not mappings themselves.
     item_lines: dict[str, int] = field(default_factory=dict)
+    # Welsh (issue 21): the course declares `languages: [en, cy]`, so every learner-facing field it fills
+    # needs its `<field>_cy` twin (courses/loading/welsh.py); the twins read from this mapping, by field.
+    welsh_required: bool = False
+    welsh: dict[str, Any] = field(default_factory=dict)
 
     def line(self, key: str | None = None) -> int:
         if isinstance(self.data, LDict):
@@ -71,9 +76,11 @@ class Reader:
 
     def check_unknown(self, allowed: Iterable[str]) -> None:
         allowed = set(allowed)
+        twins = {welsh_key(key) for key in allowed & TRANSLATABLE}
         for key in self.data:
-            if key not in allowed:
-                self.error(f"unknown field {key!r}; expected one of: {', '.join(sorted(allowed))}", key)
+            if key not in allowed | twins:
+                also = f" (and their Welsh twins: {', '.join(sorted(twins))})" if twins else ""
+                self.error(f"unknown field {key!r}; expected one of: {', '.join(sorted(allowed))}{also}", key)
 
     def text(
         self, key: str, *, required: bool = True, default: str = "", max_length: int | None = None
@@ -89,7 +96,32 @@ class Reader:
         value = str(value).strip()
         if max_length and len(value) > max_length:
             self.error(f"is {len(value)} characters long; the most allowed is {max_length}", key)
+        if key in TRANSLATABLE:
+            self._welsh_twin(key, value, max_length)
         return value
+
+    def _welsh_twin(self, key: str, english: Any, max_length: int | None = None) -> None:
+        """Read `<key>_cy` beside a filled English field: required when the course declares Welsh; it must
+        have the English one's shape, numbers, addresses, bold phrases and list items."""
+        twin = welsh_key(key)
+        if twin not in self.data:
+            if self.welsh_required:
+                self.error(
+                    f"missing Welsh: this course declares `cy`, so {key!r} needs {twin!r} beside it", key
+                )
+            return
+        value = self.data.get(twin)
+        if isinstance(english, list):
+            value = [str(item).strip() for item in value] if isinstance(value, list) else value
+        elif isinstance(value, str | int | float) and not isinstance(value, bool):
+            value = str(value).strip()
+        problems = value_problems(english, value)
+        if not problems and max_length and len(value) > max_length:
+            problems = [f"is {len(value)} characters long; the most allowed is {max_length}"]
+        for problem in problems:
+            self.error(problem, twin)
+        if not problems:
+            self.welsh[key] = value
 
     def slug(self, key: str) -> str:
         value = self.text(key, max_length=80)
@@ -132,6 +164,8 @@ class Reader:
             result.append(str(item).strip())
         if len(result) < min_items and required:
             self.error(f"needs at least {min_items} item(s)", key)
+        if key in TRANSLATABLE and result:
+            self._welsh_twin(key, result)
         return result
 
     def mapping_list(self, key: str, *, required: bool = True) -> list[tuple[str, Any]]:
@@ -152,7 +186,14 @@ class Reader:
         return items
 
     def child(self, path: str, data: Any) -> Reader:
-        return Reader(file=self.file, data=data, path=path, errors=self.errors, item_lines=self.item_lines)
+        return Reader(
+            file=self.file,
+            data=data,
+            path=path,
+            errors=self.errors,
+            item_lines=self.item_lines,
+            welsh_required=self.welsh_required,
+        )
 
 
 def pathway_list(reader: Reader, key: str, known: set[str]) -> list[str]:

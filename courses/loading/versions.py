@@ -42,6 +42,7 @@ class ReleaseSpec:
     what_changed: str
     units: list[str]
     line: int
+    what_changed_cy: str | None = None
 
 
 @dataclass
@@ -73,7 +74,7 @@ def parse_versions(spec: CourseSpec, root: Path, errors: list[str]) -> VersionSp
     if not path.exists():
         return result
     data = read_yaml(path, root, errors)
-    reader = Reader(file=result.file, data=data, path="", errors=errors)
+    reader = Reader(file=result.file, data=data, path="", errors=errors, welsh_required=spec.welsh_required)
     if not reader.is_mapping("the course's version and releases"):
         return result
     result.declared = True
@@ -106,6 +107,7 @@ def parse_versions(spec: CourseSpec, root: Path, errors: list[str]) -> VersionSp
             units=sub.string_list("units", required=False),
             line=sub.line(),
         )
+        release.what_changed_cy = sub.welsh.get("what_changed")
         for slug in release.units:
             if slug not in unit_slugs:
                 sub.error(f"unknown unit {slug!r}; this course has: {', '.join(sorted(unit_slugs))}", "units")
@@ -348,7 +350,11 @@ def release_record(*, course: Course, spec: CourseSpec, plan: ReleasePlan) -> No
     course.version_major, course.version_minor = plan.major, plan.minor
     course.save(update_fields=["version_major", "version_minor"])
     for major, release in versions.releases.items():
-        defaults: dict[str, Any] = {"what_changed": release.what_changed}
+        defaults: dict[str, Any] = {
+            "what_changed": release.what_changed,
+            "what_changed_en": release.what_changed,
+            "what_changed_cy": release.what_changed_cy,
+        }
         if release.released_on:
             defaults["released_on"] = release.released_on
         current, created = CourseRelease.objects.get_or_create(

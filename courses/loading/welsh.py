@@ -1,12 +1,13 @@
-"""Welsh beside English in the course files (issue 21): which fields carry a `<field>_cy` twin, and the checks a
-Welsh text must pass against its English one.
+"""Welsh beside English in the course files (issue 21): which fields carry a `<field>_cy` twin, and the
+checks a Welsh text must pass against its English one.
 
 The scheme (courses/content/README.md, "Welsh"): every learner-facing field `title`, `body`, `feedback`, …
-has a sibling `title_cy`, `body_cy`, `feedback_cy` in the same mapping, of the same shape (text for text, a list
-of the same length for a list). A course that declares `languages: [en, cy]` must have the Welsh twin of every
-such field it fills; the loader refuses it otherwise, naming file, line and field. Numbers (phone numbers, 999,
-24/7), web and e-mail addresses and the names of organisations and resources stay exactly as they are; a Welsh
-text whose numbers, addresses, bold phrases or list items differ from its English one is refused too.
+has a sibling `title_cy`, `body_cy`, `feedback_cy` in the same mapping, of the same shape (text for text, a
+list of the same length for a list). A course that declares `languages: [en, cy]` must have the Welsh twin
+of every such field it fills; the loader refuses it otherwise, naming file, line and field. Numbers (phone
+numbers, 999, 24/7), web and e-mail addresses and the names of organisations and resources stay exactly as
+they are; a Welsh text whose numbers, addresses, bold phrases or list items differ from its English one is
+refused too.
 
 Pure functions only (no Django), so a translator's script and the loader share them.
 """
@@ -55,7 +56,7 @@ TRANSLATABLE = frozenset(
 _NUMBER_RE = re.compile(r"\d(?:[\d ]*\d)?")
 _ADDRESS_RE = re.compile(r"(?:https?://|www\.)[^\s)*\]]+|[\w.+-]+@[\w-]+\.[\w.]+")
 _BOLD_RE = re.compile(r"\*\*(.+?)\*\*", re.S)
-_ITEM_RE = re.compile(r"^\s*(?:[-*]|\d+\.)\s", re.M)
+_ITEM_RE = re.compile(r"^\s*(?:[-*]|1[.)])\s", re.M)  # bullets; an ordered list starts at 1
 _LETTERS_RE = re.compile(r"[A-Za-z]{4,}")
 
 
@@ -88,11 +89,13 @@ def text_problems(english: str, welsh: str) -> list[str]:
         )
     if len(_BOLD_RE.findall(english)) != len(_BOLD_RE.findall(welsh)):
         problems.append(
-            f"has {len(_BOLD_RE.findall(welsh))} bold phrase(s), the English has {len(_BOLD_RE.findall(english))}"
+            f"has {len(_BOLD_RE.findall(welsh))} bold phrase(s), "
+            f"the English has {len(_BOLD_RE.findall(english))}"
         )
     if len(_ITEM_RE.findall(english)) != len(_ITEM_RE.findall(welsh)):
         problems.append(
-            f"has {len(_ITEM_RE.findall(welsh))} list item(s), the English has {len(_ITEM_RE.findall(english))}"
+            f"has {len(_ITEM_RE.findall(welsh))} list item(s), "
+            f"the English has {len(_ITEM_RE.findall(english))}"
         )
     if english.strip() == welsh.strip() and len(_LETTERS_RE.findall(english)) > 2:
         problems.append("is the English text, not a Welsh one")

@@ -29,7 +29,8 @@ def _post_edit(client, block, **changes):
         data[name] = (
             [str(v) for v in value] if isinstance(value, list | tuple) else ("" if value is None else value)
         )
-    data.update(changes)
+    # English and Welsh sit side by side (issue 21): a change to `body` is a change to its English, `body_en`.
+    data.update({(f"{k}_en" if f"{k}_en" in form.fields else k): v for k, v in changes.items()})
     return client.post(url, data)
 
 
@@ -126,9 +127,9 @@ def test_a_number_in_a_unit_title_or_outcome_cannot_be_changed_but_wording_can(a
     unit = ContactBlock.objects.get(who="Multi-Agency Safeguarding Hub").unit
     url, data = _unit_page_data(admin_client, unit)
 
-    refused = admin_client.post(url, {**data, "outcomes": '["choose the right number: 01632 960001"]'})
+    refused = admin_client.post(url, {**data, "outcomes_en": '["choose the right number: 01632 960001"]'})
     assert refused.status_code == 200 and "adds phone number 01632960001" in refused.text
-    assert admin_client.post(url, {**data, "title": "Pass it on, now"}).status_code == 302
+    assert admin_client.post(url, {**data, "title_en": "Pass it on, now"}).status_code == 302
     unit.refresh_from_db()
     assert (unit.title, unit.outcomes) == ("Pass it on, now", ["choose the right number to call"])
 
@@ -146,7 +147,7 @@ def test_a_number_in_the_course_summary_cannot_be_changed_in_the_admin(admin_cli
             if value is not None and value is not False:
                 data[form.add_prefix(name)] = [str(v) for v in value] if isinstance(value, list) else value
 
-    refused = admin_client.post(url, {**data, "summary": "A sample course. Call 01632 960001."})
+    refused = admin_client.post(url, {**data, "summary_en": "A sample course. Call 01632 960001."})
 
     assert refused.status_code == 200 and "adds phone number 01632960001" in refused.text
-    assert admin_client.post(url, {**data, "summary": "A short sample course."}).status_code == 302
+    assert admin_client.post(url, {**data, "summary_en": "A short sample course."}).status_code == 302

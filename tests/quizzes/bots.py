@@ -166,7 +166,7 @@ def random_answers(attempt, memory: Memory, rng: random.Random) -> tuple[dict, d
                 data[question.item_field(option)] = str(position)
             given[prompt] = ("ordering", tuple(order))
         else:  # matching: the answers offered in each drop-down
-            answers = shown["answers"]
+            answers = [answer.value for answer in shown["answers"]]  # what the form sends
             failed = memory.failed.get(prompt, set())
             for _ in range(20):
                 pick = solved[1] if solved else tuple(rng.choice(answers) for _ in options)
