@@ -33,7 +33,7 @@ def _fields(block: Block) -> list[str]:
 
 
 def _english(row: Any, name: str) -> Any:
-    """The English of a field, whatever the admin's language (modeltranslation's `_en` column if it has one)."""
+    """The English of a field, whatever the admin's language (the `_en` column, if it is translated)."""
     return getattr(row, f"{name}_en", None) if hasattr(row, f"{name}_en") else getattr(row, name, None)
 
 

@@ -28,13 +28,12 @@ from .models import (
 )
 
 
-
 def _post_init(self) -> None:
     """modeltranslation's queryset set up without its one side effect we cannot have: it copies the model's
     Meta.ordering into every queryset as an explicit ORDER BY, so that it can rewrite translated names in it.
-    Django leaves Meta.ordering out of GROUP BY and adds no joins for it unless asked; explicit, it splits every
-    `values(...).annotate(Count(...))` by the ordering columns (a unit count per course came back as 1) and
-    joins the course into unit queries. Meta.ordering then orders by the English column, as before Welsh."""
+    Django leaves Meta.ordering out of GROUP BY and adds no joins for it unless asked; explicit, it splits
+    every `values(...).annotate(Count(...))` by the ordering columns (a unit count per course came back as
+    1) and joins the course into unit queries. Meta.ordering then orders by the English column, as before."""
     self._rewrite = True
     self._populate = None
 

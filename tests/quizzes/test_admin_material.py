@@ -37,8 +37,7 @@ def test_a_number_in_a_choices_feedback_cannot_be_changed_in_the_admin(client, s
 
     refused = client.post(url, {**data, f"{key}-feedback_en": "111 is not for immediate danger."})
     assert refused.status_code == 200 and "adds phone number 111" in refused.text
-    assert (
-        client.post(url, {**data, f"{key}-feedback_en": "101 is never for immediate danger."}).status_code == 302
-    )
+    wording = {**data, f"{key}-feedback_en": "101 is never for immediate danger."}
+    assert client.post(url, wording).status_code == 302
     choice.refresh_from_db()
     assert choice.feedback == "101 is never for immediate danger."
