@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from elearning.language import localized
+
 from .models import Block, Course, CourseRelease, Enrolment, Pathway, Unit, UnitProgress, UnitVisit
 from .structure import course_structure
 
@@ -51,7 +53,7 @@ def enrolment_list_for_dashboard(*, learner) -> QuerySet[Enrolment]:
         _with_progress(Enrolment.objects.filter(learner=learner))
         .annotate(
             next_unit_slug=Subquery(first_unfinished.values("slug")[:1]),
-            next_unit_title=Subquery(first_unfinished.values("title")[:1]),
+            next_unit_title=Subquery(first_unfinished.annotate(t=localized("title")).values("t")[:1]),
         )
         .order_by("completed_at", "-started_at")
     )

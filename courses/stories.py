@@ -11,6 +11,8 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from elearning.language import localized
+
 from .markdown import render_markdown
 from .models import Block, Enrolment, Pathway, StoryBlock, StoryRun, StoryRunChoice, Unit, UnitVisit
 
@@ -132,7 +134,7 @@ def attempt_unfinished_story() -> Subquery:
         )
         .order_by("order")
     )
-    return Subquery(unfinished.values("title")[:1])
+    return Subquery(unfinished.annotate(t=localized("title")).values("t")[:1])
 
 
 def story_get(*, unit: Unit, pathway: Pathway, key: str) -> Story:
@@ -189,7 +191,7 @@ def unit_story_blocker(*, enrolment: Enrolment, unit: Unit) -> tuple[bool, str |
         Unit.objects.filter(pk=unit.pk)
         .annotate(
             opened=Exists(UnitVisit.objects.filter(enrolment_id=enrolment.pk, unit_id=OuterRef("pk"))),
-            story=Subquery(unfinished.values("title")[:1]),
+            story=Subquery(unfinished.annotate(t=localized("title")).values("t")[:1]),
         )
         .values_list("opened", "story")
         .first()

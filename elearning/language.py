@@ -11,7 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.contrib.auth import get_user_model
+from django.db.models import Expression, F, TextField, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,6 +22,23 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 CODES = {code for code, _ in settings.LANGUAGES}
+
+
+def active_code() -> str:
+    """The active language as one of settings.LANGUAGES ("en" for en-gb and the like)."""
+    code = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return code if code in CODES else settings.LANGUAGE_CODE
+
+
+def localized(name: str) -> Expression:
+    """A translated field (courses/translation.py) in the active language inside a query, e.g. a Subquery's
+    `.annotate(t=localized("title")).values("t")`: its Welsh column, or the English one where the Welsh is
+    empty. (modeltranslation's own `values("title")` builds its fallback untyped and fails in Welsh.)"""
+    english = F(f"{name}_en")
+    code = active_code()
+    if code == settings.LANGUAGE_CODE:
+        return english
+    return Coalesce(NullIf(F(f"{name}_{code}"), Value("")), english, output_field=TextField())
 
 
 def user_language(user) -> str:
@@ -48,8 +68,6 @@ class UserLanguageMiddleware:
 def switch(request: HttpRequest, code: str) -> HttpResponse:
     """Change language and go back to the same page (`next`, a path on this site only)."""
     if code not in CODES:
-        from django.http import Http404
-
         raise Http404("No such language.")
     target = request.GET.get("next", "")
     if not target or not url_has_allowed_host_and_scheme(
@@ -57,7 +75,7 @@ def switch(request: HttpRequest, code: str) -> HttpResponse:
     ):
         target = reverse("home")
     if request.user.is_authenticated and getattr(request.user, "language", None) != code:
-        type(request.user).objects.filter(pk=request.user.pk).update(language=code)
+        get_user_model().objects.filter(pk=request.user.pk).update(language=code)
     response = HttpResponseRedirect(target)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,

@@ -31,6 +31,7 @@ from certificates import api as certificates_api
 from certificates.api import Certificate, CertificateStatus
 from courses.models import Enrolment, Pathway, Unit, UnitProgress
 from courses.progress import percent_done_sql
+from elearning.language import localized
 
 from .models import CertificateExport, Invitation, Membership, Organisation
 
@@ -126,8 +127,8 @@ def _with_status(qs: QuerySet[Membership], *, today: dt.date) -> QuerySet[Member
             Subquery(invitation.values("pathway_id")[:1]),
         ),
         pathway_title=Coalesce(
-            Subquery(latest_enrolment.values("pathway__title")[:1]),
-            Subquery(invitation.values("pathway__title")[:1]),
+            Subquery(latest_enrolment.annotate(t=localized("pathway__title")).values("t")[:1]),
+            Subquery(invitation.annotate(t=localized("pathway__title")).values("t")[:1]),
         ),
         certificate_status=Subquery(latest_certificate.values("status")[:1]),
         certificate_expires_on=Subquery(latest_certificate.values("expires_on")[:1]),

@@ -130,6 +130,7 @@ def rows(w) -> dict[str, tuple[str, str, dict, tuple]]:
     code = w.certificate.code
     return {
         "home": ("get", reverse("home"), {}, (200, 200, 200, 200)),
+        "language": ("get", reverse("language", args=["cy"]) + "?next=/", {}, (302, 302, 302, 302)),
         "accounts:signup": ("get", reverse("accounts:signup"), {}, (200, 302, 302, 302)),
         "accounts:signup_sent": ("get", reverse("accounts:signup_sent"), {}, (200, 200, 200, 200)),
         # A link made for the learner: it logs nobody else in and confirms nobody else's address.
