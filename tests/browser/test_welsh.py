@@ -32,7 +32,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.worker]
 
 
 def cy(text: str) -> str:
-    """The Welsh of an English UI string; fails if the catalogue has none (a Welsh page would show English)."""
+    """The Welsh of an English UI string; fails if the catalogue has none (the page would show English)."""
     with translation.override("cy"):
         welsh = translation.gettext(text)
     assert welsh != text, f"no Welsh for {text!r}"

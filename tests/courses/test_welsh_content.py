@@ -82,10 +82,10 @@ def test_each_welsh_unit_has_the_english_phone_numbers_signs_and_resources(real_
         for block in ResourceBlock.objects.filter(unit=unit):
             assert block.description_cy and block.name  # names stay as they are, in both languages
     for story in StoryBlock.objects.filter(unit__course=real_course):
-        shape = [(s["key"], [c["key"] for c in s.get("choices", [])], s.get("ending")) for s in story.steps_en]
-        assert shape == [
-            (s["key"], [c["key"] for c in s.get("choices", [])], s.get("ending")) for s in story.steps_cy
-        ]
+        def shape(steps):
+            return [(s["key"], [c["key"] for c in s.get("choices", [])], s.get("ending")) for s in steps]
+
+        assert shape(story.steps_en) == shape(story.steps_cy)
     cardiff = ContactBlock.objects.filter(unit__course=real_course, number="02920 536490")
     assert cardiff and all("Caerdydd" in f"{card.who_cy} {card.when_cy} {card.note_cy}" for card in cardiff)
 
