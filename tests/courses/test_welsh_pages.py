@@ -23,6 +23,14 @@ pytestmark = pytest.mark.django_db
 SIGNS_HEADINGS = ("In your role",)
 
 
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """A Welsh request leaves Welsh active in this thread: later tests calling services directly expect
+    English."""
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def welsh_client(learner_client):
     learner_client.cookies["language"] = "cy"

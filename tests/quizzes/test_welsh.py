@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from courses.models import UnitVisit
 from quizzes.models import Choice, MatchingQuestion, Quiz
@@ -22,6 +22,15 @@ from tests.quizzes.view_helpers import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """A Welsh request leaves Welsh active in this thread: later tests calling services directly expect
+    English."""
+    yield
+    translation.deactivate()
+
 
 WELSH_DAYS = (
     "Dydd Llun",
