@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from . import hooks
 from .models import Block, Enrolment, Pathway, StoryRun, Unit, UnitProgress, UnitVisit
@@ -47,11 +48,15 @@ def pathway_change_plan(*, enrolment: Enrolment, pathway: Pathway) -> PathwayCha
 
     Raises PathwayChangeRefused."""
     if enrolment.completed_at is not None:
-        raise PathwayChangeRefused("You have completed this course, so its role can no longer be changed.")
+        raise PathwayChangeRefused(
+            gettext("You have completed this course, so its role can no longer be changed.")
+        )
     if pathway.course_id != enrolment.course_id:
-        raise PathwayChangeRefused("Choose one of this course's roles.")
+        raise PathwayChangeRefused(gettext("Choose one of this course's roles."))
     if pathway.pk == enrolment.pathway_id:
-        raise PathwayChangeRefused(f"You are already taking the course as {pathway.title}.")
+        raise PathwayChangeRefused(
+            gettext("You are already taking the course as %(pathway)s.") % {"pathway": pathway.title}
+        )
     ids = {"course_id": enrolment.course_id, "first": enrolment.pathway_id, "second": pathway.pk}
     differing = _units_with_different_blocks(**ids) | hooks.assessment_differences(
         course_id=enrolment.course_id, first_pathway_id=enrolment.pathway_id, second_pathway_id=pathway.pk

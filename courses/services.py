@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from . import selectors
 from .models import Course, Enrolment, Pathway, StoryRun, Unit, UnitProgress, UnitVisit
@@ -52,7 +53,7 @@ def _check_units_complete(enrolment: Enrolment) -> str | None:
     units = set(Unit.objects.filter(course_id=enrolment.course_id).values_list("pk", flat=True))
     done = set(UnitProgress.objects.filter(enrolment=enrolment).values_list("unit_id", flat=True))
     missing = units - done
-    return f"{len(missing)} unit(s) are not complete." if missing else None
+    return gettext("%(count)d unit(s) are not complete.") % {"count": len(missing)} if missing else None
 
 
 register_completion_check("courses.units_complete", _check_units_complete, order=10)
@@ -60,7 +61,7 @@ register_completion_check("courses.units_complete", _check_units_complete, order
 
 # The unit's assessment (its quiz) opens only after the learner has opened the unit and reached an end (any
 # end) of each story of it they see: one query, the rule the quiz page and its submit both ask.
-READ_UNIT_FIRST = (
+READ_UNIT_FIRST = gettext_lazy(
     "Read this unit first. Its quiz opens once you have opened the unit: it asks about what it says."
 )
 
@@ -69,11 +70,11 @@ class StoryNotFinished(ValidationError):
     """The learner tried to finish a unit before reaching an end of its story."""
 
 
-QUIZ_AFTER_STORY = "This unit’s quiz opens once you reach one of its ends."
+QUIZ_AFTER_STORY = gettext_lazy("This unit’s quiz opens once you reach one of its ends.")
 
 
 def _finish_story_first(title: str, then: str = QUIZ_AFTER_STORY) -> str:
-    return f"Finish the story “{title}” first. {then}"
+    return gettext("Finish the story “%(title)s” first.") % {"title": title} + f" {then}"
 
 
 def unit_assessment_blocker(*, enrolment: Enrolment, unit: Unit) -> str | None:
@@ -92,7 +93,7 @@ def assessment_blocker_reason(*, opened: bool, unfinished_story: str | None) -> 
     """The one wording of the rule "opened, and every story of the unit reached to an end", for callers that
     read both facts in their own query (the quiz submit reads them with the attempt's lock)."""
     if not opened:
-        return READ_UNIT_FIRST
+        return str(READ_UNIT_FIRST)
     return _finish_story_first(unfinished_story) if unfinished_story else None
 
 
@@ -283,10 +284,10 @@ def unit_mark_read(*, enrolment: Enrolment, unit: Unit) -> UnitProgress | None:
     """The learner marks a reading unit read: refused (UnitCompletedByAssessment) for a unit that its quiz
     completes; nothing to do (None) once the enrolment is complete."""
     if not unit_can_be_marked_read(unit=unit):
-        raise UnitCompletedByAssessment("This unit is completed by passing its quiz.")
+        raise UnitCompletedByAssessment(gettext("This unit is completed by passing its quiz."))
     _, story = unit_story_blocker(enrolment=enrolment, unit=unit)
     if story and not enrolment.is_complete:
-        then = "You can mark the unit read once you reach one of its ends."
+        then = gettext("You can mark the unit read once you reach one of its ends.")
         raise StoryNotFinished(_finish_story_first(story, then))
     unit_time_close(enrolment=enrolment)
     if enrolment.is_complete:

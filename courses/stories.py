@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from elearning.language import localized
 
@@ -212,7 +213,7 @@ def story_choose(
     step = story.steps.get(step_key)
     choice = step.choice(choice_key) if step else None
     if step is None or choice is None or choice.next not in story.steps:
-        raise StoryChoiceInvalid("That is not one of this story's choices.")
+        raise StoryChoiceInvalid(gettext("That is not one of this story's choices."))
     key = story.block.key
     with transaction.atomic():
         run = (

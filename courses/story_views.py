@@ -8,15 +8,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import selectors, stories
 from .models import Course, Enrolment, StoryBlock, Unit
 
-MOVED_ON = (
+MOVED_ON = gettext_lazy(
     "Your story had already moved on from that step, so that choice was not recorded. This is where you are."
 )
-CHANGED = "This story was updated since you started it, so it starts again from the beginning."
+CHANGED = gettext_lazy("This story was updated since you started it, so it starts again from the beginning.")
 
 
 def _load(request: HttpRequest, course_slug: str, unit_slug: str, key: str):
@@ -109,9 +110,8 @@ def _choose(request: HttpRequest, course, unit, enrolment: Enrolment, story) -> 
     step_key, choice_key = request.POST.get("step", ""), request.POST.get("choice", "")
     step = story.steps.get(step_key)
     if step is None or step.is_end:
-        return render(
-            request, "errors/400.html", {"message": "That step is not part of this story."}, status=400
-        )
+        message = gettext("That step is not part of this story.")
+        return render(request, "errors/400.html", {"message": message}, status=400)
     if not choice_key:
         run = stories.story_run_latest(enrolment=enrolment, unit=unit, key=story.block.key)
         run = run if run is not None and run.ended_at is None and run.current_step == step.key else None
@@ -122,7 +122,7 @@ def _choose(request: HttpRequest, course, unit, enrolment: Enrolment, story) -> 
             story=story,
             run=run,
             step=step,
-            error="Choose what you do next",
+            error=gettext("Choose what you do next"),
             status=400,
         )
     try:

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import hooks, pathway_change, selectors, services
@@ -80,13 +81,17 @@ def enrol(request: HttpRequest, course_slug: str) -> HttpResponse:
             {
                 "course": course,
                 "pathways": course.pathways.all(),
-                "error": "Choose the role that fits you best.",
+                "error": gettext("Choose the role that fits you best."),
             },
             status=400,
         )
     enrolment = services.enrolment_create(learner=request.user, pathway=pathway)
     if enrolment.pathway_id != pathway.pk:
-        messages.info(request, f"You are already on the {enrolment.pathway.title} pathway of this course.")
+        messages.info(
+            request,
+            gettext("You are already on the %(pathway)s pathway of this course.")
+            % {"pathway": enrolment.pathway.title},
+        )
         return redirect("courses:detail", course_slug=course.slug)
     return redirect("courses:start", course_slug=course.slug)
 
@@ -187,7 +192,7 @@ def change_role(request: HttpRequest, course_slug: str) -> HttpResponse:
     if slug or request.method == "POST":
         pathway = next((p for p in others if p.slug == slug), None)
         if pathway is None:
-            context["error"] = "Choose the role you want to change to."
+            context["error"] = gettext("Choose the role you want to change to.")
             return render(request, "courses/change_role.html", context, status=400)
         if request.method == "POST":
             try:
@@ -196,11 +201,11 @@ def change_role(request: HttpRequest, course_slug: str) -> HttpResponse:
                 context["error"] = str(refused)
                 return render(request, "courses/change_role.html", context, status=400)
             redo = len(plan.redo)
-            messages.success(
-                request,
-                f"Your role is now {pathway.title}."
-                + (f" {redo} unit{'s' if redo != 1 else ''} to do again." if redo else ""),
-            )
+            text = gettext("Your role is now %(pathway)s.") % {"pathway": pathway.title}
+            if redo:
+                again = ngettext("%(count)d unit to do again.", "%(count)d units to do again.", redo)
+                text += " " + again % {"count": redo}
+            messages.success(request, text)
             return redirect("courses:detail", course_slug=course.slug)
         context["plan"] = pathway_change.pathway_change_plan(enrolment=enrolment, pathway=pathway)
     return render(request, "courses/change_role.html", context)

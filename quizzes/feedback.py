@@ -14,9 +14,28 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext, gettext_noop
+
 from .models import Answer, Attempt
 
-_RIGHT_PREFIX = re.compile(r"^\s*(right|correct|yes)[.!,:]\s*", re.IGNORECASE)
+# English and Welsh ("Cywir.", "Iawn.", "Ie,"): content in either language may open an option's feedback so.
+_RIGHT_PREFIX = re.compile(r"^\s*(right|correct|yes|cywir|iawn|ie)[.!,:]\s*", re.IGNORECASE)
+
+# What grading (quizzes/models.py) writes into an answer's snapshot for an ordering or matching item, in
+# English, the same in every language: put in the learner's language when shown.
+_NO_STEP, _NO_ANSWER = gettext_noop("no step given"), gettext_noop("no answer")
+_AT_STEP = re.compile(r"^you put it at step (\d+)$")
+
+
+def _item_label(chosen: str, kind: str) -> str:
+    if kind == "ordering" and chosen == _NO_STEP:
+        return gettext(_NO_STEP)
+    if kind == "matching" and chosen == _NO_ANSWER:
+        return gettext(_NO_ANSWER)
+    step = _AT_STEP.match(chosen) if kind == "ordering" else None
+    if step:
+        return gettext("you put it at step %(number)s") % {"number": step.group(1)}
+    return chosen  # matching: the answer the learner gave (course text)
 
 
 @dataclass
@@ -58,7 +77,7 @@ def _choice_items(kind: str, items: list[dict], *, full: bool, question_right: b
     for item in items:
         picked, correct = _picked_and_correct(kind, item)
         if picked:
-            label = "Your answer" if kind == "single" else "You selected this"
+            label = gettext("Your answer") if kind == "single" else gettext("You selected this")
             style = ("right" if correct else "wrong") if full else "neutral"
             feedback = item.get("feedback", "")
             if not full and not question_right and kind != "single":
@@ -67,7 +86,10 @@ def _choice_items(kind: str, items: list[dict], *, full: bool, question_right: b
                 feedback = ""
             views.append(ItemView(item["text"], label, style, feedback))
         elif full and correct:
-            label = "The right answer" if kind == "single" else "Also right: you did not select this"
+            if kind == "single":
+                label = gettext("The right answer")
+            else:
+                label = gettext("Also right: you did not select this")
             # The label says it is right; the option's own feedback need not start "Right." again.
             views.append(
                 ItemView(item["text"], label, "missed", _RIGHT_PREFIX.sub("", item.get("feedback", "")))
@@ -93,12 +115,14 @@ def answers_for_display(answers: list[Answer], *, full: bool) -> list[AnswerView
         if kind in ("single", "multiple"):
             view.items = _choice_items(kind, items, full=full, question_right=answer.is_correct)
             if kind == "multiple" and not full and not answer.is_correct:
-                view.note = "Not all your choices were right: you picked a wrong one, or missed a right one."
+                view.note = gettext(
+                    "Not all your choices were right: you picked a wrong one, or missed a right one."
+                )
         elif full:
             view.items = [
                 ItemView(
                     item["text"],
-                    item.get("chosen", ""),
+                    _item_label(item.get("chosen", ""), kind),
                     "right" if item.get("is_right") else "wrong",
                     item.get("feedback", ""),
                 )
@@ -106,7 +130,9 @@ def answers_for_display(answers: list[Answer], *, full: bool) -> list[AnswerView
             ]
         elif not answer.is_correct:
             view.note = (
-                "Your order was not all right." if kind == "ordering" else "Not all your matches were right."
+                gettext("Your order was not all right.")
+                if kind == "ordering"
+                else gettext("Not all your matches were right.")
             )
         views.append(view)
     return views

@@ -7,7 +7,8 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext, ngettext
 
 from courses.models import Enrolment
 
@@ -171,11 +172,14 @@ def assessment_status(enrolment: Enrolment, unit) -> str | None:
     allowance = allowance_for(enrolment=enrolment, quiz=quiz)
     if allowance.is_locked:
         ends = timezone.localtime(allowance.locked_until)
-        return (
-            f"The quiz is locked until {ends:%H:%M} on {ends:%A} {ends.day} {ends:%B %Y} (UK time). "
-            "Use the time to read this unit again."
-        )
+        return gettext(
+            "The quiz is locked until %(time)s on %(day)s (UK time). Use the time to read this unit again."
+        ) % {"time": dateformat.format(ends, "H:i"), "day": dateformat.format(ends, "l j F Y")}
     if allowance.left is None:
         return None
-    plural = "s" if allowance.left != 1 else ""
-    return f"You have {allowance.left} attempt{plural} left at this quiz."
+    left = allowance.left
+    return ngettext(
+        "You have %(count)d attempt left at this quiz.",
+        "You have %(count)d attempts left at this quiz.",
+        left,
+    ) % {"count": left}

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from courses import services as course_services
 from courses import stories as course_stories
@@ -31,8 +32,11 @@ class QuizLocked(AttemptNotAllowed):
 
     def __init__(self, allowance: rules.Allowance) -> None:
         super().__init__(
-            f"You have used all {allowance.limit} attempts at this quiz: it is locked for "
-            f"{allowance.cooling_off_hours} hours after the last one."
+            gettext(
+                "You have used all %(limit)s attempts at this quiz: it is locked for %(hours)s hours "
+                "after the last one."
+            )
+            % {"limit": allowance.limit, "hours": allowance.cooling_off_hours}
         )
         self.allowance = allowance
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from courses import selectors as course_selectors
@@ -16,6 +17,16 @@ from . import feedback, rules, selectors, services
 from .models import Attempt, InvalidResponse, Quiz
 
 READ_FIRST = course_services.READ_UNIT_FIRST
+
+# The learner's messages for a missing answer, written in English by each question type (quizzes/models.py,
+# `parse`): listed here for the translators and put in the learner's language when the quiz is shown again.
+MISSING_ANSWER_MESSAGES = (
+    gettext_noop("Choose an answer"),
+    gettext_noop("Select all the answers that apply"),
+    gettext_noop("Give every step a position"),
+    gettext_noop("Give each step a different position"),
+    gettext_noop("Choose an answer for every situation"),
+)
 
 
 def _to_unit_first(
@@ -78,7 +89,7 @@ def _render_quiz(
             "number": number,
             "question": question,
             "choices": choices,
-            "error": errors.get(question.pk),
+            "error": gettext(errors[question.pk]) if errors.get(question.pk) else None,
             "response": (responses or {}).get(question.pk, {}),
         }
         for number, (question, choices) in enumerate(questions, start=1)
@@ -162,7 +173,7 @@ def submit(request: HttpRequest, public_id) -> HttpResponse:
             request,
             "errors/400.html",
             {
-                "message": (
+                "message": gettext(
                     "Your answers could not be read, so nothing has been saved. "
                     "Go back to the quiz and try again."
                 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.template.loader import get_template
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext, ngettext
 
 from courses.markdown import render_markdown
 from courses.models import Block
@@ -36,11 +37,11 @@ def duration(seconds: int | None) -> str:
     """Seconds as people say it: "1 hour 5 minutes", "12 minutes", "less than a minute"."""
     minutes = round((seconds or 0) / 60)
     if minutes < 1:
-        return "less than a minute"
+        return gettext("less than a minute")
     hours, minutes = divmod(minutes, 60)
-    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
+    parts = [ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}] if hours else []
     if minutes:
-        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+        parts.append(ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes})
     return " ".join(parts)
 
 

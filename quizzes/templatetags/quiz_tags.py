@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.template.loader import get_template
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -37,6 +38,10 @@ SELECT_ALL = "Select all that apply."
 
 @register.filter
 def without_select_all(prompt: str) -> str:
-    """The prompt without a closing "Select all that apply.": the hint under it says so once."""
+    """The prompt without a closing "Select all that apply." (or its Welsh, in a Welsh prompt): the hint
+    under it says so once."""
     text = (prompt or "").rstrip()
-    return text[: -len(SELECT_ALL)].rstrip() if text.endswith(SELECT_ALL) else text
+    for ending in dict.fromkeys((SELECT_ALL, gettext(SELECT_ALL))):
+        if text.endswith(ending):
+            return text[: -len(ending)].rstrip()
+    return text
