@@ -7,9 +7,9 @@ import textwrap
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from .report import Report
-from .suppression import FEWER
 
 ROW = 22
 LABEL_CHARS = 44  # a sign's words wrap onto lines of this many characters, so the chart fits 360 px
@@ -34,10 +34,10 @@ def facility_svg(report: Report) -> SafeString:
             cell = row.cells[pathway.pk]
             colour = COLOURS[index % len(COLOURS)]
             if cell.empty:
-                value = "no answers"
+                value = gettext("no answers")
                 width = 0
             elif cell.hidden:
-                value = FEWER
+                value = gettext("fewer than 10")  # suppression.FEWER, in the reader's language
                 width = 0
             else:
                 value = f"{round(cell.facility * 100)}%"
@@ -63,11 +63,13 @@ def facility_svg(report: Report) -> SafeString:
         '<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {} {}" width="100%" '
         'font-size="12" font-family="sans-serif" '
         'role="img" aria-labelledby="chart-title chart-desc" focusable="false">'
-        '<title id="chart-title">Share of right answers per sign, for each audience</title>'
-        '<desc id="chart-desc">One bar per audience under each sign; the length is the share of right '
-        "answers. Groups of fewer than 10 learners are not drawn. The table after the chart gives the same "
-        "numbers.</desc>{}</svg>",
+        '<title id="chart-title">{}</title><desc id="chart-desc">{}</desc>{}</svg>',
         WIDTH,
         height,
+        gettext("Share of right answers per sign, for each audience"),
+        gettext(
+            "One bar per audience under each sign; the length is the share of right answers. Groups of fewer "
+            "than 10 learners are not drawn. The table after the chart gives the same numbers."
+        ),
         body,
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course, CourseRelease, Pathway
 
@@ -12,18 +14,18 @@ MAX_DAYS = 366 * 10
 
 
 class ReportFilterForm(forms.Form):
-    course = forms.ModelChoiceField(queryset=Course.objects.none(), empty_label=None, label="Course")
+    course = forms.ModelChoiceField(queryset=Course.objects.none(), empty_label=None, label=_("Course"))
     version = forms.TypedChoiceField(
-        label="Course version", required=False, coerce=int, empty_value=None, choices=[]
+        label=_("Course version"), required=False, coerce=int, empty_value=None, choices=[]
     )
     pathway = forms.ModelChoiceField(
-        queryset=Pathway.objects.none(), required=False, label="Audience", empty_label="Every audience"
+        queryset=Pathway.objects.none(), required=False, label=_("Audience"), empty_label=_("Every audience")
     )
-    since = forms.DateField(label="From (YYYY-MM-DD)", required=False)
-    until = forms.DateField(label="To (YYYY-MM-DD)", required=False)
+    since = forms.DateField(label=_("From (YYYY-MM-DD)"), required=False)
+    until = forms.DateField(label=_("To (YYYY-MM-DD)"), required=False)
     attempts = forms.ChoiceField(
-        label="Attempts",
-        choices=[("first", "First attempts only"), ("all", "All attempts")],
+        label=_("Attempts"),
+        choices=[("first", _("First attempts only")), ("all", _("All attempts"))],
         initial="first",
         required=False,
     )
@@ -35,19 +37,21 @@ class ReportFilterForm(forms.Form):
         self.fields["course"].initial = courses[0].pk if courses else None
         self.fields["pathway"].queryset = Pathway.objects.filter(course__in=courses).order_by("order", "id")
         majors = sorted(set(CourseRelease.objects.filter(course__in=courses).values_list("major", flat=True)))
-        self.fields["version"].choices = [("", "Every version")] + [(m, f"Version {m}") for m in majors]
+        self.fields["version"].choices = [("", gettext("Every version"))] + [
+            (m, gettext("Version %(major)s") % {"major": m}) for m in majors
+        ]
         self.courses = courses
 
     def clean(self):
         data = super().clean()
         since, until = data.get("since"), data.get("until")
         if since and until and since > until:
-            self.add_error("until", "The end date must be on or after the start date.")
+            self.add_error("until", gettext("The end date must be on or after the start date."))
         if since and until and (until - since).days > MAX_DAYS:
-            self.add_error("until", "Choose a range of ten years or less.")
+            self.add_error("until", gettext("Choose a range of ten years or less."))
         pathway, course = data.get("pathway"), data.get("course")
         if pathway and course and pathway.course_id != course.pk:
-            self.add_error("pathway", "Choose an audience of the chosen course.")
+            self.add_error("pathway", gettext("Choose an audience of the chosen course."))
         return data
 
     def scope(self, *, learner_ids=None) -> tuple[Scope, int | None] | None:

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from accounts import two_factor
@@ -79,10 +80,10 @@ def _csv(request: HttpRequest, *, name: str, learner_ids=None, learners="all") -
     form, result, scoped = _build(request, learner_ids, learners)
     if result is None:
         return HttpResponse(
-            "Check the filters: "
+            gettext("Check the filters: ")
             + "; ".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items())
             if form.errors
-            else "No course.",
+            else gettext("No course."),
             status=400,
             content_type="text/plain; charset=utf-8",
         )
@@ -99,8 +100,8 @@ def _csv(request: HttpRequest, *, name: str, learner_ids=None, learners="all") -
 def staff_report(request: HttpRequest) -> HttpResponse:
     return _page(
         request,
-        heading="Item analysis",
-        who="every learner, in every organisation and none",
+        heading=gettext("Item analysis"),
+        who=gettext("every learner, in every organisation and none"),
         csv_url=reverse("analysis:staff_csv"),
     )
 
@@ -116,8 +117,8 @@ def staff_csv(request: HttpRequest) -> HttpResponse:
 def organisation_report(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     return _page(
         request,
-        heading=f"Item analysis: {organisation.name}",
-        who=f"the members of {organisation.name}",
+        heading=gettext("Item analysis: %(name)s") % {"name": organisation.name},
+        who=gettext("the members of %(name)s") % {"name": organisation.name},
         csv_url=reverse("analysis:organisation_csv", args=[organisation.pk]),
         learner_ids=_members(organisation),
         learners=f"organisation:{organisation.pk}",
@@ -143,8 +144,8 @@ def commissioner_report(request: HttpRequest, organisation: Organisation) -> Htt
     organisation = _commissioning(organisation)
     return _page(
         request,
-        heading="Item analysis across organisations",
-        who="every learner, in every organisation and none, by audience",
+        heading=gettext("Item analysis across organisations"),
+        who=gettext("every learner, in every organisation and none, by audience"),
         csv_url=reverse("analysis:commissioner_csv", args=[organisation.pk]),
         organisation=organisation,
     )

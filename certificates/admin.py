@@ -53,7 +53,7 @@ class CertificateAdmin(admin.ModelAdmin):
         "expires_on",
         "issue_failures",
     )
-    list_filter = ("status", IssueProblemFilter, "course")
+    list_filter = ("status", IssueProblemFilter, "course", "language")
     search_fields = ("code", "holder_name", "learner__email")
     readonly_fields = [f.name for f in Certificate._meta.fields]
     inlines = [RevocationInline]

@@ -64,6 +64,10 @@ class Certificate(models.Model):
     holder_removed_at = models.DateTimeField(
         null=True, blank=True, help_text="The holder deleted their account; their name is no longer shown."
     )
+    # Issue 21: the language it was issued in (the learner's at issue; the titles above are in it).
+    language = models.CharField(
+        max_length=8, default="en", help_text="The language it was issued in (en or cy)."
+    )
 
     class Meta:
         ordering = ["-issued_on", "-id"]

@@ -10,11 +10,13 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 
 from courses.hooks import CompletionNote
+from elearning.language import user_language
 
 from .models import Certificate, Revocation
 
@@ -51,12 +53,15 @@ def revocation_email_send(*, certificate_id: int) -> Revocation | None:
             "revocation": revocation,
             "certificates_url": settings.SITE_URL + reverse("certificates:mine"),
         }
-        message = EmailMultiAlternatives(
-            subject=f"Your certificate has been revoked: {certificate.course_title}",
-            body=render_to_string("certificates/email/revoked.txt", context),
-            to=[certificate.learner.email],
-        )
-        message.attach_alternative(render_to_string("certificates/email/revoked.html", context), "text/html")
+        with translation.override(user_language(certificate.learner)):
+            message = EmailMultiAlternatives(
+                subject=gettext("Your certificate has been revoked: %(title)s")
+                % {"title": certificate.course_title},
+                body=render_to_string("certificates/email/revoked.txt", context),
+                to=[certificate.learner.email],
+            )
+            html = render_to_string("certificates/email/revoked.html", context)
+        message.attach_alternative(html, "text/html")
         message.send(fail_silently=False)
         revocation.emailed_at = timezone.now()
         revocation.save(update_fields=["emailed_at"])
@@ -79,9 +84,10 @@ def completion_notes(enrolment_ids: list[int]) -> dict[int, CompletionNote]:
         if certificate.status == Certificate.Status.REVOKED:
             revocation = getattr(certificate, "revocation", None)
             when = (
-                f"on {date_format(timezone.localtime(revocation.revoked_at), 'j F Y')}."
+                gettext("on %(date)s.")
+                % {"date": date_format(timezone.localtime(revocation.revoked_at), "j F Y")}
                 if revocation
                 else "."
             )
-            notes[enrolment_id] = CompletionNote(label="Certificate revoked", detail=when)
+            notes[enrolment_id] = CompletionNote(label=gettext("Certificate revoked"), detail=when)
     return notes

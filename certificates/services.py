@@ -15,10 +15,12 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from courses import services as course_services
 from courses.models import Enrolment
+from elearning.language import user_language
 from elearning.outbox import enqueue_or_leave_for_sweeper
 
 from . import repair, revocation, version_notices
@@ -46,11 +48,15 @@ class Eligibility:
 
 
 def _check_enrolment_complete(enrolment: Enrolment) -> str | None:
-    return None if enrolment.completed_at else "The enrolment is not complete."
+    return None if enrolment.completed_at else gettext("The enrolment is not complete.")
 
 
 def holder_name_reason(enrolment: Enrolment) -> str | None:
-    return None if enrolment.learner.certificate_name.strip() else "The learner has no certificate name."
+    return (
+        None
+        if enrolment.learner.certificate_name.strip()
+        else gettext("The learner has no certificate name.")
+    )
 
 
 def certificate_eligibility(*, enrolment: Enrolment) -> Eligibility:
@@ -112,6 +118,9 @@ def certificate_create_pending(*, enrolment: Enrolment) -> Certificate | None:
         return None
     course = enrolment.course
     issued_on = timezone.localdate(enrolment.completed_at)
+    language = user_language(enrolment.learner)  # issued in the learner's language, titles in it too
+    with translation.override(language):
+        titles = {"course_title": course.title, "pathway_title": enrolment.pathway.title}
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -124,8 +133,8 @@ def certificate_create_pending(*, enrolment: Enrolment) -> Certificate | None:
                         "course": course,
                         "pathway": enrolment.pathway,
                         "holder_name": enrolment.learner.certificate_name.strip(),
-                        "course_title": course.title,
-                        "pathway_title": enrolment.pathway.title,
+                        **titles,
+                        "language": language,
                         **cpd_fields(course=course, enrolment=enrolment),
                         "issued_on": issued_on,
                         "expires_on": _expires_on(enrolment, issued_on),
@@ -319,6 +328,11 @@ def certificate_emails_send_waiting(*, learner) -> list[int]:
 
 
 def _send_certificate_email(certificate: Certificate) -> None:
+    with translation.override(user_language(certificate.learner)):  # the learner's language now
+        _send_certificate_email_in_language(certificate)
+
+
+def _send_certificate_email_in_language(certificate: Certificate) -> None:
     context = {
         "certificate": certificate,
         "verify_url": verification_url(certificate),
@@ -327,7 +341,7 @@ def _send_certificate_email(certificate: Certificate) -> None:
         "extra_sections": email_sections(learner=certificate.learner),
     }
     message = EmailMultiAlternatives(
-        subject=f"Your certificate: {certificate.course_title}",
+        subject=gettext("Your certificate: %(title)s") % {"title": certificate.course_title},
         body=render_to_string("certificates/email/issued.txt", context),
         to=[certificate.learner.email],
     )

@@ -15,11 +15,13 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from courses import selectors as course_selectors
 from courses import services as course_services
 from courses.models import Course, CourseRelease, Enrolment, Unit
+from elearning.language import user_language
 from elearning.outbox import enqueue_or_leave_for_sweeper
 
 from .models import Certificate, VersionNotice
@@ -142,14 +144,14 @@ def _notice_message(notice: VersionNotice) -> EmailMultiAlternatives:
         "offer": refresher_offer(certificate=notice.certificate, course=notice.course),
         "certificates_url": settings.SITE_URL.rstrip("/") + reverse("certificates:mine"),
     }
-    message = EmailMultiAlternatives(
-        subject=f"What changed in {notice.course.title}",
-        body=render_to_string("certificates/email/version_notice.txt", context),
-        to=[notice.learner.email],
-    )
-    message.attach_alternative(
-        render_to_string("certificates/email/version_notice.html", context), "text/html"
-    )
+    with translation.override(user_language(notice.learner)):  # course titles read in it too
+        message = EmailMultiAlternatives(
+            subject=gettext("What changed in %(title)s") % {"title": notice.course.title},
+            body=render_to_string("certificates/email/version_notice.txt", context),
+            to=[notice.learner.email],
+        )
+        html = render_to_string("certificates/email/version_notice.html", context)
+    message.attach_alternative(html, "text/html")
     return message
 
 
@@ -201,7 +203,9 @@ def refresher_certificate_reason(enrolment: Enrolment) -> str | None:
     valid = _valid_certificates(today=timezone.localdate()).filter(enrolment_id=enrolment.refreshes_id)
     if valid.exists():
         return None
-    return "The certificate this refresher renews was revoked or has expired: the whole course is to do."
+    return gettext(
+        "The certificate this refresher renews was revoked or has expired: the whole course is to do."
+    )
 
 
 def refreshers_without_valid_certificate_reopen(*, today: dt.date | None = None) -> list[int]:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -69,6 +70,25 @@ def download(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def download_bilingual(request: HttpRequest, code: str) -> HttpResponse:
+    """The same certificate in Welsh and English (Welsh first), drawn on demand and never stored: the issued
+    PDF, its hash and the issue task stay as they are; the QR code and verification address are the same."""
+    from .pdf import render_certificate_pdf
+
+    certificate = _own_or_404(request, code)
+    if not certificate.pdf_sha256 or certificate.status != Certificate.Status.ISSUED:
+        raise Http404("The certificate is not ready, or has been revoked.")
+    content = render_certificate_pdf(
+        certificate, verification_url=services.verification_url(certificate), bilingual=True
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}-cy-en.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
 @require_POST
 def renew(request: HttpRequest, code: str) -> HttpResponse:
     certificate = _own_or_404(request, code)
@@ -76,7 +96,10 @@ def renew(request: HttpRequest, code: str) -> HttpResponse:
         learner=request.user, certificates=[certificate]
     ):
         return render(
-            request, "errors/400.html", {"message": "This certificate cannot be renewed yet."}, status=400
+            request,
+            "errors/400.html",
+            {"message": gettext("This certificate cannot be renewed yet.")},
+            status=400,
         )
     if selectors.certificate_renews_by_refresher(certificate):  # a major release: only the changed units
         enrolment = course_services.enrolment_create_refresher(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course, Pathway
 
@@ -11,20 +12,22 @@ class ScormPackageForm(forms.Form):
     course = forms.ModelChoiceField(
         queryset=Course.objects.order_by("title"),
         empty_label=None,
-        error_messages={"required": "Choose a course."},
+        error_messages={"required": _("Choose a course.")},
     )
     pathway = forms.ModelChoiceField(
         queryset=Pathway.objects.select_related("course").order_by("course__title", "order", "id"),
         required=False,
-        empty_label="Let each learner choose",
-        label="Role (pathway)",
+        empty_label=_("Let each learner choose"),
+        label=_("Role (pathway)"),
     )
     lms_origin = forms.CharField(
         required=False,
         max_length=200,
-        label="Your LMS's address (optional)",
-        help_text="For example https://lms.example.org. Give it to open the course inside the LMS page; "
-        "leave it empty to open the course in a new window.",
+        label=_("Your LMS's address (optional)"),
+        help_text=_(
+            "For example https://lms.example.org. Give it to open the course inside the LMS page; "
+            "leave it empty to open the course in a new window."
+        ),
     )
 
     def clean_lms_origin(self) -> str:

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from lti_tool.models import LtiDeployment, LtiLaunch
 from lti_tool.utils import DjangoToolConfig
 from pylti1p3.contrib.django import DjangoCacheDataStorage, DjangoMessageLaunch
@@ -61,7 +62,7 @@ def launch_validate(request) -> LtiLaunch:
     audience (a registered client), signature against the platform's JWKS, `exp` and `iat` required and
     checked, a known deployment, a valid message; then the nonce is spent, so a replay is refused."""
     if not request.POST.get("id_token") or not request.POST.get("state"):
-        raise LaunchRefused("This page is opened from your learning platform (LMS), not directly.")
+        raise LaunchRefused(gettext("This page is opened from your learning platform (LMS), not directly."))
     message_launch = DjangoMessageLaunch(
         request, DjangoToolConfig(), launch_data_storage=DjangoCacheDataStorage()
     )
@@ -71,19 +72,24 @@ def launch_validate(request) -> LtiLaunch:
     except LtiException as exc:
         log.info("LTI launch refused: %s", exc)
         raise LaunchRefused(
-            "We could not accept this launch from your learning platform. Go back to it and open the course "
-            "again; if this keeps happening, ask your LMS administrator to check the tool's set-up."
+            gettext(
+                "We could not accept this launch from your learning platform. Go back to it and open the "
+                "course again; if this keeps happening, ask your LMS administrator to check the tool's "
+                "set-up."
+            )
         ) from exc
     except Exception as exc:  # malformed tokens make the JWT and JSON libraries raise many types
         log.info("LTI launch refused: %s: %s", type(exc).__name__, exc)
         raise LaunchRefused(
-            "This launch could not be read. Go back to your learning platform and try again."
+            gettext("This launch could not be read. Go back to your learning platform and try again.")
         ) from exc
     launch = LtiLaunch(message_launch)
     body = launch.get_launch_data()
     _nonce_spend(f"lti:{body.get('iss')}:{body.get('nonce')}")
     if not launch.is_resource_launch:
-        raise LaunchRefused("This kind of LTI message is not supported: add the tool as a resource link.")
+        raise LaunchRefused(
+            gettext("This kind of LTI message is not supported: add the tool as a resource link.")
+        )
     return launch
 
 
@@ -94,7 +100,7 @@ def _nonce_spend(value: str) -> None:
             UsedNonce.objects.create(value=digest)
     except IntegrityError as exc:
         raise LaunchRefused(
-            "This launch was already used. Go back to your learning platform and open it again."
+            gettext("This launch was already used. Go back to your learning platform and open it again.")
         ) from exc
 
 
@@ -111,15 +117,17 @@ def _binding(deployment: LtiDeployment) -> DeploymentBinding:
     )
     if binding is None or not deployment.is_active:
         raise LaunchRefused(
-            "This course link in your learning platform is not connected to an organisation yet. Ask your "
-            "LMS "
-            f"administrator to give us its deployment id ({deployment.deployment_id}) so we can connect it.",
+            gettext(
+                "This course link in your learning platform is not connected to an organisation yet. Ask "
+                "your LMS administrator to give us its deployment id (%(id)s) so we can connect it."
+            )
+            % {"id": deployment.deployment_id},
             status=403,
         )
     return binding
 
 
-SECOND_STEP_REFUSAL = (
+SECOND_STEP_REFUSAL = gettext_lazy(
     "This account manages an organisation or runs the site, so it must sign in with two-step verification. "
     "It cannot be opened from a learning platform: sign in on this site directly."
 )
@@ -145,7 +153,9 @@ def _learner(deployment: LtiDeployment, body: dict) -> tuple[LtiIdentity, object
     An email already used by another account is never taken over (that account is not linked)."""
     sub = str(body.get("sub") or "")
     if not sub:
-        raise LaunchRefused("Your learning platform did not say who you are (no user id in the launch).")
+        raise LaunchRefused(
+            gettext("Your learning platform did not say who you are (no user id in the launch).")
+        )
     name = _name_from(body)
     email = str(body.get("email") or "").strip().lower()[:254]
     identity = LtiIdentity.objects.select_related("user").filter(deployment=deployment, sub=sub).first()
@@ -176,7 +186,10 @@ def _course_and_pathway(binding: DeploymentBinding, custom: dict) -> tuple[Cours
     course_slug, pathway_slug = str(custom.get("course") or ""), str(custom.get("pathway") or "")
     course = Course.objects.filter(slug=course_slug).first() if course_slug else None
     if course_slug and course is None:
-        raise LaunchRefused(f"The course in this link ({course_slug[:80]}) does not exist here.", status=404)
+        raise LaunchRefused(
+            gettext("The course in this link (%(slug)s) does not exist here.") % {"slug": course_slug[:80]},
+            status=404,
+        )
     if course is None and binding.pathway is not None:
         course = binding.pathway.course
     if course is None:
@@ -188,7 +201,9 @@ def _course_and_pathway(binding: DeploymentBinding, custom: dict) -> tuple[Cours
         pathway = Pathway.objects.filter(course=course, slug=pathway_slug).first()
         if pathway is None:
             raise LaunchRefused(
-                f"The role in this link ({pathway_slug[:80]}) is not one of this course's.", status=404
+                gettext("The role in this link (%(slug)s) is not one of this course's.")
+                % {"slug": pathway_slug[:80]},
+                status=404,
             )
     elif binding.pathway is not None and binding.pathway.course_id == course.pk:
         pathway = binding.pathway
@@ -212,7 +227,9 @@ def launch_sign_in(*, launch: LtiLaunch) -> LaunchResult:
             course, pathway = _course_and_pathway(binding, custom if isinstance(custom, dict) else {})
             identity, user = _learner(deployment, body)
             if not user.is_active:
-                raise LaunchRefused("This account is switched off. Ask your organisation's manager.", 403)
+                raise LaunchRefused(
+                    gettext("This account is switched off. Ask your organisation's manager."), 403
+                )
             if two_factor.user_must_use(user):
                 raise LaunchRefused(SECOND_STEP_REFUSAL, 403)
             membership_add(organisation=binding.organisation, user=user)
@@ -234,7 +251,9 @@ def launch_sign_in(*, launch: LtiLaunch) -> LaunchResult:
                 )
                 transaction.on_commit(partial(grades.line_items_hint_set, user_id=user.pk))
     except IntegrityError as exc:  # the same learner launching twice at once: the other one made the account
-        raise LaunchRefused("Please open the course again from your learning platform.", status=409) from exc
+        raise LaunchRefused(
+            gettext("Please open the course again from your learning platform."), status=409
+        ) from exc
     return LaunchResult(
         user=user,
         course=course,

@@ -12,6 +12,7 @@ from typing import Any
 import requests
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from lti_dynamic_registration.types import LmsLtiRegistration, LmsLtiToolConfiguration, LtiMessage
 from lti_tool.models import LtiDeployment, LtiRegistration
 
@@ -50,7 +51,7 @@ def invite_usable(token: str) -> RegistrationInvite | None:
 
 def _openid_configuration(url: str, registration_token: str) -> dict:
     if not url.startswith(("https://", "http://")):
-        raise RegistrationFailed("The LMS sent an OpenID configuration address we cannot use.")
+        raise RegistrationFailed(gettext("The LMS sent an OpenID configuration address we cannot use."))
     headers = {"Authorization": f"Bearer {registration_token}"} if registration_token else {}
     try:
         response = requests.get(url, headers=headers, timeout=TIMEOUT_SECONDS, allow_redirects=False)
@@ -58,13 +59,14 @@ def _openid_configuration(url: str, registration_token: str) -> dict:
         config = response.json()
     except (requests.RequestException, ValueError) as exc:
         raise RegistrationFailed(
-            f"We could not read the LMS's OpenID configuration ({type(exc).__name__})."
+            gettext("We could not read the LMS's OpenID configuration (%(error)s).")
+            % {"error": type(exc).__name__}
         ) from exc
     needed = ["issuer", "authorization_endpoint", "token_endpoint", "jwks_uri", "registration_endpoint"]
     if not isinstance(config, dict) or any(not isinstance(config.get(k), str) for k in needed):
-        raise RegistrationFailed("The LMS's OpenID configuration is missing required fields.")
+        raise RegistrationFailed(gettext("The LMS's OpenID configuration is missing required fields."))
     if not url.startswith(config["issuer"]):  # LTI-DR 3.5.1: the configuration URL is under the issuer
-        raise RegistrationFailed("The LMS's OpenID configuration does not belong to its issuer.")
+        raise RegistrationFailed(gettext("The LMS's OpenID configuration does not belong to its issuer."))
     return config
 
 
@@ -106,7 +108,9 @@ def registration_complete(
         answer = response.json()
         client_id = str(answer["client_id"])
     except (requests.RequestException, ValueError, KeyError, TypeError) as exc:
-        raise RegistrationFailed(f"The LMS did not accept our registration ({type(exc).__name__}).") from exc
+        raise RegistrationFailed(
+            gettext("The LMS did not accept our registration (%(error)s).") % {"error": type(exc).__name__}
+        ) from exc
     tool_conf = answer.get(TOOL_CONFIGURATION) or {}
     deployment_id = str(tool_conf.get("deployment_id") or "") if isinstance(tool_conf, dict) else ""
     platform = config.get(PLATFORM_CONFIGURATION) or {}
@@ -115,7 +119,7 @@ def registration_complete(
         with transaction.atomic():
             invite = RegistrationInvite.objects.select_for_update().get(pk=invite.pk)
             if invite.used_at is not None:
-                raise RegistrationFailed("This registration link was already used.")
+                raise RegistrationFailed(gettext("This registration link was already used."))
             registration = LtiRegistration.objects.create(
                 name=f"{invite.organisation.name}: {platform_name}"[:255],
                 uuid=reg_uuid,
@@ -137,7 +141,9 @@ def registration_complete(
             invite.save(update_fields=["used_at", "registration"])
     except IntegrityError as exc:  # this LMS (issuer, client id) is registered here already
         raise RegistrationFailed(
-            "This learning platform is already registered with us under the same client id. Ask us to "
-            "connect the existing registration to your organisation instead."
+            gettext(
+                "This learning platform is already registered with us under the same client id. Ask us to "
+                "connect the existing registration to your organisation instead."
+            )
         ) from exc
     return registration

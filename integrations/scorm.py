@@ -20,6 +20,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts import two_factor
 from accounts.names import normalise_name
@@ -51,7 +52,9 @@ def origin_clean(raw: str) -> str:
         return ""
     parts = urlsplit(raw)
     if parts.scheme not in {"https", "http"} or not parts.hostname or parts.username or parts.password:
-        raise ValueError("Enter your LMS's address starting with https://, like https://lms.example.org")
+        raise ValueError(
+            gettext("Enter your LMS's address starting with https://, like https://lms.example.org")
+        )
     return f"{parts.scheme}://{parts.netloc}".lower()
 
 
@@ -59,7 +62,7 @@ def dispatch_create(
     *, organisation, course: Course, pathway: Pathway | None, lms_origin: str, by
 ) -> ScormDispatch:
     if pathway is not None and pathway.course_id != course.pk:
-        raise ValueError("That role is not one of this course's.")
+        raise ValueError(gettext("That role is not one of this course's."))
     return ScormDispatch.objects.create(
         organisation=organisation,
         course=course,
@@ -104,7 +107,8 @@ def _dispatch_by_key(key: str) -> ScormDispatch:
     )
     if dispatch is None:
         raise ScormRefused(
-            "This course package no longer works. Ask your organisation's manager for a new one.", 404
+            gettext("This course package no longer works. Ask your organisation's manager for a new one."),
+            404,
         )
     return dispatch
 
@@ -119,12 +123,15 @@ def session_start(*, key: str, learner_id: str, learner_name: str, origin: str =
     dispatch = _dispatch_by_key(key)
     if dispatch.lms_origin and (origin or "").strip().rstrip("/").lower() != dispatch.lms_origin.lower():
         raise ScormRefused(
-            "This course package only opens from the LMS it was made for. Ask your organisation's manager.",
+            gettext(
+                "This course package only opens from the LMS it was made for. "
+                "Ask your organisation's manager."
+            ),
             403,
         )
     learner_id = (learner_id or "").strip()
     if not learner_id or len(learner_id) > 255:
-        raise ScormRefused("The LMS did not give a learner id (cmi.core.student_id).")
+        raise ScormRefused(gettext("The LMS did not give a learner id (cmi.core.student_id)."))
     claims = {"d": dispatch.pk, "l": learner_id, "n": (learner_name or "")[:255]}
     launch = signing.dumps(dict(claims, j=secrets.token_urlsafe(12)), salt=LAUNCH_SALT, compress=True)
     status = signing.dumps(claims, salt=STATUS_SALT, compress=True)
@@ -139,12 +146,12 @@ def _read(token: str, *, salt: str, max_age: int) -> dict:
         claims = signing.loads(token or "", salt=salt, max_age=max_age)
     except signing.SignatureExpired as exc:
         raise ScormRefused(
-            "This link has expired. Close this window and open the course from your LMS again."
+            gettext("This link has expired. Close this window and open the course from your LMS again.")
         ) from exc
     except signing.BadSignature as exc:
-        raise ScormRefused("This link is not valid. Open the course from your LMS again.") from exc
+        raise ScormRefused(gettext("This link is not valid. Open the course from your LMS again.")) from exc
     if not isinstance(claims, dict) or not {"d", "l", "n"} <= claims.keys():
-        raise ScormRefused("This link is not valid. Open the course from your LMS again.")
+        raise ScormRefused(gettext("This link is not valid. Open the course from your LMS again."))
     return claims
 
 
@@ -157,7 +164,7 @@ def _name(raw: str) -> str:
     return name[:120] or "Learner"
 
 
-SECOND_STEP_REFUSAL = (
+SECOND_STEP_REFUSAL = gettext_lazy(
     "This account manages an organisation or runs the site, so it must sign in with two-step verification. "
     "It cannot be opened from an LMS: sign in on this site directly."
 )
@@ -180,13 +187,16 @@ def launch_sign_in(*, token: str) -> ScormLaunch:
     )
     if dispatch is None:
         raise ScormRefused(
-            "This course package no longer works. Ask your organisation's manager for a new one.", 404
+            gettext("This course package no longer works. Ask your organisation's manager for a new one."),
+            404,
         )
     with transaction.atomic():
         try:
             _nonce_spend(f"scorm:{claims.get('j')}")
         except LaunchRefused as exc:
-            raise ScormRefused("This link was already used. Open the course from your LMS again.") from exc
+            raise ScormRefused(
+                gettext("This link was already used. Open the course from your LMS again.")
+            ) from exc
         learner = (
             ScormLearner.objects.select_related("user")
             .filter(organisation=dispatch.organisation, lms_learner_id=claims["l"])
@@ -204,11 +214,11 @@ def launch_sign_in(*, token: str) -> ScormLaunch:
                     )
             except IntegrityError as exc:
                 raise ScormRefused(
-                    "Please try again: this learner was being set up at the same moment."
+                    gettext("Please try again: this learner was being set up at the same moment.")
                 ) from exc
         user = learner.user
         if not user.is_active:
-            raise ScormRefused("This account is switched off. Ask your organisation's manager.", 403)
+            raise ScormRefused(gettext("This account is switched off. Ask your organisation's manager."), 403)
         if two_factor.user_must_use(user):
             raise ScormRefused(SECOND_STEP_REFUSAL, 403)
         membership_add(organisation=dispatch.organisation, user=user)
@@ -223,7 +233,7 @@ def status_for(*, token: str) -> dict[str, object]:
     claims = _read(token, salt=STATUS_SALT, max_age=settings.SCORM_STATUS_TOKEN_HOURS * 3600)
     dispatch = ScormDispatch.objects.filter(pk=claims["d"]).select_related("course").first()
     if dispatch is None:
-        raise ScormRefused("Unknown package.", 404)
+        raise ScormRefused(gettext("Unknown package."), 404)
     learner = ScormLearner.objects.filter(
         organisation_id=dispatch.organisation_id, lms_learner_id=claims["l"]
     ).first()

@@ -6,6 +6,7 @@ from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,7 +28,7 @@ def _refused(request: HttpRequest, message: str, status: int) -> HttpResponse:
     response = render(
         request,
         "integrations/launch_error.html",
-        {"heading": "We could not open the course", "message": message},
+        {"heading": gettext("We could not open the course"), "message": message},
         status=status,
     )
     response.xframe_options_exempt = True
@@ -45,14 +46,14 @@ def oidc_login(request: HttpRequest, registration_uuid) -> HttpResponse:
     if not params.get("iss") or not params.get("login_hint"):
         return HttpResponseBadRequest("Missing iss or login_hint.")
     if not LtiRegistration.objects.active().filter(uuid=registration_uuid, issuer=params["iss"]).exists():
-        return _refused(request, "This learning platform is not registered with us.", 404)
+        return _refused(request, gettext("This learning platform is not registered with us."), 404)
     tool_key_ensure()
     tool_conf = DjangoToolConfig(registration_uuid)
     oidc = DjangoOIDCLogin(request, tool_conf, launch_data_storage=DjangoCacheDataStorage())
     try:
         return oidc.redirect(request.build_absolute_uri(reverse("integrations:lti_launch")))
     except LtiException:
-        return _refused(request, "Your learning platform sent an incomplete log-in request.", 400)
+        return _refused(request, gettext("Your learning platform sent an incomplete log-in request."), 400)
 
 
 @csrf_exempt
@@ -84,13 +85,15 @@ def register(request: HttpRequest, token: str) -> HttpResponse:
     invite = registration.invite_usable(token)
     if invite is None:
         return _refused(
-            request, "This registration link does not work: it was used, withdrawn or has expired.", 404
+            request,
+            gettext("This registration link does not work: it was used, withdrawn or has expired."),
+            404,
         )
     config_url = request.GET.get("openid_configuration", "")
     if not config_url:
         return _refused(
             request,
-            "Paste this address into your LMS's “add a tool by URL” (dynamic registration) page.",
+            gettext("Paste this address into your LMS's “add a tool by URL” (dynamic registration) page."),
             400,
         )
     urls = {

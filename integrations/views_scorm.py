@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import login
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
@@ -90,7 +91,7 @@ def _session_rate(group, request) -> str:
 @ratelimit(key="ip", rate=_session_rate, block=False)
 def session(request: HttpRequest) -> HttpResponse:
     if getattr(request, "limited", False):
-        limited = {"error": "Too many course launches from here. Wait a minute."}
+        limited = {"error": gettext("Too many course launches from here. Wait a minute.")}
         return _cors(JsonResponse(limited, status=429))
     try:
         links = scorm.session_start(
@@ -120,7 +121,7 @@ def launch(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "integrations/launch_error.html",
-            {"heading": "We could not open the course", "message": refused.message},
+            {"heading": gettext("We could not open the course"), "message": refused.message},
             status=refused.status,
         )
     login(request, result.user, backend="django.contrib.auth.backends.ModelBackend")

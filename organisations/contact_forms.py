@@ -4,6 +4,7 @@ of the guide's) are services.contact_clean's, reported here against the field.""
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .phones import PhoneError, phone_display, phone_normalise
@@ -11,44 +12,46 @@ from .phones import PhoneError, phone_display, phone_normalise
 
 class LocalContactForm(forms.Form):
     label = forms.CharField(
-        label="Who this is",
+        label=_("Who this is"),
         max_length=80,
-        help_text=(
+        help_text=_(
             "For example: Designated safeguarding person, Licensing safeguarding officer, Out of hours."
         ),
-        error_messages={"required": "Enter who this contact is, for example Designated safeguarding person."},
+        error_messages={
+            "required": _("Enter who this contact is, for example Designated safeguarding person.")
+        },
     )
-    name = forms.CharField(label="Name (optional)", max_length=120, required=False)
+    name = forms.CharField(label=_("Name (optional)"), max_length=120, required=False)
     phone = forms.CharField(
-        label="Phone number",
+        label=_("Phone number"),
         max_length=40,
-        help_text="A UK number with its area code, like 020 7946 0000. Not one of the guide's numbers.",
-        error_messages={"required": "Enter a phone number."},
+        help_text=_("A UK number with its area code, like 020 7946 0000. Not one of the guide's numbers."),
+        error_messages={"required": _("Enter a phone number.")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
     )
     email = forms.EmailField(
-        label="Email (optional)",
+        label=_("Email (optional)"),
         max_length=254,
         required=False,
-        error_messages={"invalid": "Enter an email address like name@example.org, or leave it empty."},
+        error_messages={"invalid": _("Enter an email address like name@example.org, or leave it empty.")},
     )
     when_to_use = forms.CharField(
-        label="When to use it",
+        label=_("When to use it"),
         max_length=200,
-        help_text="One plain-English sentence, for example: Tell them the same day about any worry.",
-        error_messages={"required": "Enter when to use this contact, in one sentence."},
+        help_text=_("One plain-English sentence, for example: Tell them the same day about any worry."),
+        error_messages={"required": _("Enter when to use this contact, in one sentence.")},
     )
     order = forms.IntegerField(
-        label="Position in the list",
+        label=_("Position in the list"),
         min_value=1,
         max_value=99,
         initial=1,
-        help_text="1 is shown first.",
+        help_text=_("1 is shown first."),
         error_messages={
-            "required": "Enter a position from 1 to 99.",
-            "invalid": "Enter a position from 1 to 99.",
-            "min_value": "Enter a position from 1 to 99.",
-            "max_value": "Enter a position from 1 to 99.",
+            "required": _("Enter a position from 1 to 99."),
+            "invalid": _("Enter a position from 1 to 99."),
+            "min_value": _("Enter a position from 1 to 99."),
+            "max_value": _("Enter a position from 1 to 99."),
         },
     )
 
@@ -92,10 +95,10 @@ class LocalContactForm(forms.Form):
 
 class AreaNumberForm(forms.Form):
     phone = forms.CharField(
-        label="Children's services in your area (optional)",
+        label=_("Children's services in your area (optional)"),
         max_length=40,
         required=False,
-        help_text=(
+        help_text=_(
             "For organisations outside Cardiff: your council's children's services number, like "
             "0161 496 0000. Leave it empty to remove it."
         ),

@@ -7,6 +7,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import local_contacts, services
@@ -49,13 +51,13 @@ def _preview_box(
 
 
 FIELD_LABELS = {
-    "label": "Who",
-    "name": "Name",
-    "phone": "Phone",
-    "email": "Email",
-    "when_to_use": "When",
-    "order": "Position",
-    "children_services_phone": "Children's services",
+    "label": _("Who"),
+    "name": _("Name"),
+    "phone": _("Phone"),
+    "email": _("Email"),
+    "when_to_use": _("When"),
+    "order": _("Position"),
+    "children_services_phone": _("Children's services"),
 }
 
 
@@ -112,7 +114,10 @@ def _contact_form_page(
             except services.ContactError as exc:
                 form.add_error(None, str(exc))
                 return _render_form(request, organisation, contact, form, None, status=400)
-            messages.success(request, f"Saved. Your members now see “{values['label']}” in your box.")
+            messages.success(
+                request,
+                gettext("Saved. Your members now see “%(label)s” in your box.") % {"label": values["label"]},
+            )
             return redirect("organisations:contacts", organisation_id=organisation.pk)
         preview = _preview_box(organisation, replacing=contact, values=values, order=order)
     return _render_form(request, organisation, contact, form, preview)
@@ -150,7 +155,9 @@ def contact_edit(request: HttpRequest, organisation: Organisation, contact_id: i
 def contact_remove(request: HttpRequest, organisation: Organisation, contact_id: int) -> HttpResponse:
     contact = _contact_or_404(organisation, contact_id)
     services.local_contact_delete(contact=contact, actor=request.user)
-    messages.success(request, f"Removed “{contact.label}”. Your members no longer see it.")
+    messages.success(
+        request, gettext("Removed “%(label)s”. Your members no longer see it.") % {"label": contact.label}
+    )
     return redirect("organisations:contacts", organisation_id=organisation.pk)
 
 
@@ -171,7 +178,7 @@ def area_number(request: HttpRequest, organisation: Organisation) -> HttpRespons
                 services.organisation_area_number_set(
                     organisation=organisation, actor=request.user, phone=phone
                 )
-                messages.success(request, "Saved your area's children's services number.")
+                messages.success(request, gettext("Saved your area's children's services number."))
                 return redirect("organisations:contacts", organisation_id=organisation.pk)
             preview = _preview_box(organisation, replacing=None, values=None, order=0, area_phone=phone)
         else:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import selectors
 from .models import Membership
 
-EXPIRY_CHOICES = [("7", "1 week"), ("14", "2 weeks"), ("30", "30 days"), ("90", "90 days")]
+EXPIRY_CHOICES = [("7", _("1 week")), ("14", _("2 weeks")), ("30", _("30 days")), ("90", _("90 days"))]
 MAX_PASTED_LINES = 2000
 
 
@@ -17,7 +19,7 @@ class PathwayChoiceField(forms.ModelChoiceField):
 
 
 def _pathway_field(
-    label: str, help_text: str, empty_label: str = "No pathway: they choose their role"
+    label: str, help_text: str, empty_label: str = _("No pathway: they choose their role")
 ) -> PathwayChoiceField:
     return PathwayChoiceField(
         queryset=selectors.pathway_choices(),
@@ -30,49 +32,51 @@ def _pathway_field(
 
 class LinkInvitationForm(forms.Form):
     pathway = _pathway_field(
-        "Pathway (optional)", "People who join with this link are put on this pathway of the course."
+        _("Pathway (optional)"), _("People who join with this link are put on this pathway of the course.")
     )
     expires_in_days = forms.TypedChoiceField(
-        label="The link stops working after", choices=EXPIRY_CHOICES, coerce=int, initial="14"
+        label=_("The link stops working after"), choices=EXPIRY_CHOICES, coerce=int, initial="14"
     )
 
 
 class EmailInvitationForm(forms.Form):
     emails = forms.CharField(
-        label="Email addresses",
-        help_text=(
+        label=_("Email addresses"),
+        help_text=_(
             "One address a line, or several separated by commas or semicolons (as Outlook copies them). "
             "You can paste a column from a spreadsheet, or CSV rows with the email address in any column. "
             "We list every address we send an invitation to, and every one we cannot use."
         ),
         widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false", "autocomplete": "off"}),
-        error_messages={"required": "Enter at least one email address."},
+        error_messages={"required": _("Enter at least one email address.")},
     )
     pathway = _pathway_field(
-        "Pathway (optional)", "Everyone on this list is put on this pathway when they join."
+        _("Pathway (optional)"), _("Everyone on this list is put on this pathway when they join.")
     )
     expires_in_days = forms.TypedChoiceField(
-        label="The invitations stop working after", choices=EXPIRY_CHOICES, coerce=int, initial="14"
+        label=_("The invitations stop working after"), choices=EXPIRY_CHOICES, coerce=int, initial="14"
     )
 
     def clean_emails(self) -> str:
         text = self.cleaned_data["emails"]
         if len(text.splitlines()) > MAX_PASTED_LINES:
-            raise forms.ValidationError(f"Paste at most {MAX_PASTED_LINES} lines at a time.")
+            raise forms.ValidationError(
+                gettext("Paste at most %(max)s lines at a time.") % {"max": MAX_PASTED_LINES}
+            )
         return text
 
 
 class MemberFilterForm(forms.Form):
-    q = forms.CharField(label="Name or email", required=False, max_length=100)
+    q = forms.CharField(label=_("Name or email"), required=False, max_length=100)
     status = forms.ChoiceField(
-        label="Status", required=False, choices=[("", "Any status"), *selectors.Status.CHOICES]
+        label=_("Status"), required=False, choices=[("", _("Any status")), *selectors.Status.CHOICES]
     )
-    pathway = _pathway_field("Pathway", "", empty_label="Any pathway")
+    pathway = _pathway_field(_("Pathway"), "", empty_label=_("Any pathway"))
 
     def __init__(self, *args, licensing: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if licensing:
-            self.fields["q"].label = "Name, email, or licence or badge number"
+            self.fields["q"].label = _("Name, email, or licence or badge number")
 
     def filters(self) -> dict:
         # A bad filter value is ignored rather than shown as an error: these are links people bookmark.
@@ -87,14 +91,14 @@ class MemberFilterForm(forms.Form):
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(choices=Membership.Role.choices)
+    role = forms.ChoiceField(choices=Membership.Role.choices)  # posted by buttons: values only, never shown
 
 
 class LicenceLookupForm(forms.Form):
     number = forms.CharField(
-        label="Licence or badge number",
+        label=_("Licence or badge number"),
         max_length=40,
-        error_messages={"required": "Enter a licence or badge number."},
+        error_messages={"required": _("Enter a licence or badge number.")},
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
     )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import phonenumbers
+from django.utils.translation import gettext
 
 # Every number the guide gives (and the course repeats). They are shown only as the guide gives them, in the
 # guide's routes; an organisation's contact must be its own number.
@@ -52,28 +53,36 @@ def phone_normalise(raw: str) -> str:
     """The number in E.164 (+44…), or PhoneError saying what is wrong."""
     raw = (raw or "").strip()
     if not raw:
-        raise PhoneError("Enter a phone number.")
+        raise PhoneError(gettext("Enter a phone number."))
     if len(raw) > MAX_INPUT or re.search(r"[^0-9+()\-.\s]", raw):
         raise PhoneError(
-            "Enter a UK phone number using only digits, spaces and a leading +44, like 020 7946 0000."
+            gettext(
+                "Enter a UK phone number using only digits, spaces and a leading +44, like 020 7946 0000."
+            )
         )
     same = guide_number(raw)
     if same is not None:
         raise PhoneError(
-            f"{same} is one of the guide's numbers. Learners already see it where the guide gives it, "
-            "with the guide's words. Enter your organisation's own number."
+            gettext(
+                "%(number)s is one of the guide's numbers. Learners already see it where the guide gives it, "
+                "with the guide's words. Enter your organisation's own number."
+            )
+            % {"number": same}
         )
     number = _parse(raw)
     if number is None or not phonenumbers.is_valid_number_for_region(number, "GB"):
         raise PhoneError(
-            "Enter a full UK phone number with its area code, like 020 7946 0000 or 0161 496 0000."
+            gettext("Enter a full UK phone number with its area code, like 020 7946 0000 or 0161 496 0000.")
             if number is None or number.country_code == 44
-            else "Enter a UK phone number. Numbers outside the UK cannot be used here."
+            else gettext("Enter a UK phone number. Numbers outside the UK cannot be used here.")
         )
     if phonenumbers.number_type(number) in COSTLY_TYPES:
         raise PhoneError(
-            f"{phone_display(raw)} costs more than a normal call (09, 084 and 087 numbers). Enter a number "
-            "learners can call at the normal rate, like 020 7946 0000."
+            gettext(
+                "%(number)s costs more than a normal call (09, 084 and 087 numbers). Enter a number "
+                "learners can call at the normal rate, like 020 7946 0000."
+            )
+            % {"number": phone_display(raw)}
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

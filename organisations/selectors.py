@@ -24,6 +24,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.search import Fold
 from accounts.services import normalise_licence_number
@@ -52,14 +54,14 @@ class Status:
     REVOKED = "revoked"
 
     LABELS = {
-        INVITED: "Invited",
-        NOT_STARTED: "Not started",
-        IN_PROGRESS: "In progress",
-        COMPLETED: "Completed, certificate not issued yet",
-        VALID: "Certificate valid",
-        EXPIRING: f"Expiring within {EXPIRING_WITHIN_DAYS} days",
-        EXPIRED: "Certificate expired",
-        REVOKED: "Certificate revoked",
+        INVITED: _("Invited"),
+        NOT_STARTED: _("Not started"),
+        IN_PROGRESS: _("In progress"),
+        COMPLETED: _("Completed, certificate not issued yet"),
+        VALID: _("Certificate valid"),
+        EXPIRING: format_lazy(_("Expiring within {days} days"), days=EXPIRING_WITHIN_DAYS),
+        EXPIRED: _("Certificate expired"),
+        REVOKED: _("Certificate revoked"),
     }
     CHOICES = list(LABELS.items())
     # Statuses from an issued (or since revoked) certificate: its code and expiry date mean something.
@@ -397,11 +399,12 @@ def organisations_with_managers() -> QuerySet[Organisation]:
     ).order_by("pk")
 
 
-def manager_emails(*, organisation: Organisation) -> list[str]:
+def manager_recipients(*, organisation: Organisation) -> list[tuple[str, str]]:
+    """Active managers' (email, chosen language) pairs; an empty language means "not chosen"."""
     return list(
         Membership.objects.filter(
             organisation=organisation, role=Membership.Role.MANAGER, user__is_active=True
-        ).values_list("user__email", flat=True)
+        ).values_list("user__email", "user__language")
     )
 
 

@@ -7,7 +7,8 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from .models import Membership
 from .selectors import Status
@@ -36,12 +37,24 @@ def _date(value: dt.date | dt.datetime | None) -> str:
     return value.isoformat() if value else ""
 
 
-def member_rows(members: QuerySet[Membership], *, licensing: bool) -> Iterator[str]:
+def member_rows(
+    members: QuerySet[Membership], *, licensing: bool, language: str | None = None
+) -> Iterator[str]:
+    """The rows, headings and words in `language` (the manager's page's), read now: the rows are streamed
+    after the view has returned."""
+    with translation.override(language or translation.get_language()):
+        header = [_("Name"), _("Email"), _("Role"), _("Status"), _("Pathway"), _("Progress %")]
+        header += [_("Certificate code"), _("Expires on"), _("Invited on"), _("Joined on")]
+        header += [_("Time spent (minutes)"), _("Declared CPD time (minutes)")]
+        if licensing:
+            header.append(_("Licence or badge number"))
+        roles = {Membership.Role.MANAGER: _("Manager"), Membership.Role.LEARNER: _("Learner")}
+        statuses = {key: str(label) for key, label in Status.LABELS.items()}
+    return _rows(members, header=header, roles=roles, statuses=statuses, licensing=licensing)
+
+
+def _rows(members, *, header: list[str], roles: dict, statuses: dict, licensing: bool) -> Iterator[str]:
     writer = csv.writer(_Echo())
-    header = ["Name", "Email", "Role", "Status", "Pathway", "Progress %", "Certificate code", "Expires on"]
-    header += ["Invited on", "Joined on", "Time spent (minutes)", "Declared CPD time (minutes)"]
-    if licensing:
-        header.append("Licence or badge number")
     yield "\ufeff" + writer.writerow(header)  # the byte-order mark makes Excel read UTF-8 names correctly
     for member in _iterate(members):
         user = member.user
@@ -49,8 +62,8 @@ def member_rows(members: QuerySet[Membership], *, licensing: bool) -> Iterator[s
         row: list[object] = [
             user.certificate_name if user else "",
             user.email if user else member.email,
-            member.get_role_display(),
-            Status.LABELS.get(member.status, member.status),
+            roles.get(member.role, member.role),
+            statuses.get(member.status, member.status),
             member.pathway_title or "",
             member.progress_percent if user else "",  # 100 once complete, as the learner sees it
             member.certificate_code if certified else "",

@@ -17,6 +17,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import two_factor
@@ -118,7 +119,7 @@ def export_csv(request: HttpRequest, organisation: Organisation) -> StreamingHtt
     form = MemberFilterForm(request.GET or None, licensing=organisation.is_licensing_authority)
     members = selectors.member_list(organisation=organisation, **form.filters())
     response = StreamingHttpResponse(
-        spreadsheet.member_rows(members, licensing=organisation.is_licensing_authority),
+        spreadsheet.member_rows(members, licensing=organisation.is_licensing_authority),  # in this language
         content_type="text/csv; charset=utf-8",
     )
     filename = f"members-{organisation.pk}-{timezone.localdate().isoformat()}.csv"
@@ -156,14 +157,15 @@ def member_role(request: HttpRequest, organisation: Organisation, membership_id:
     member = _member_or_404(organisation, membership_id)
     form = RoleForm(request.POST)
     if not form.is_valid():
-        return render(request, "errors/400.html", {"message": "Choose manager or learner."}, status=400)
+        return render(request, "errors/400.html", {"message": _("Choose manager or learner.")}, status=400)
     try:
         changed = services.membership_set_role(membership=member, role=form.cleaned_data["role"])
     except services.MembershipError as exc:
         messages.error(request, str(exc))
         return redirect("organisations:member", organisation_id=organisation.pk, membership_id=member.pk)
     name = member.user.certificate_name if member.user else member.email
-    messages.success(request, f"{name} is now a {changed.get_role_display().lower()}.")
+    now = _("%(name)s is now a manager.") if changed.is_manager else _("%(name)s is now a learner.")
+    messages.success(request, now % {"name": name})
     if changed.user_id == request.user.pk and not changed.is_manager:  # stepped down: no longer allowed here
         remember_manager_flag(request, request.user)
         return redirect("organisations:list")
@@ -180,7 +182,9 @@ def member_remove(request: HttpRequest, organisation: Organisation, membership_i
         messages.error(request, str(exc))
         return redirect("organisations:member", organisation_id=organisation.pk, membership_id=member.pk)
     name = member.user.certificate_name if member.user else member.email
-    messages.success(request, f"{name} has been removed from {organisation.name}.")
+    messages.success(
+        request, _("%(name)s has been removed from %(org)s.") % {"name": name, "org": organisation.name}
+    )
     if member.user_id == request.user.pk:
         remember_manager_flag(request, request.user)
         return redirect("organisations:list")
@@ -213,7 +217,7 @@ def invitations(request: HttpRequest, organisation: Organisation) -> HttpRespons
             pathway=form.cleaned_data["pathway"],
             expires_in_days=form.cleaned_data["expires_in_days"],
         )
-        messages.success(request, "Your invitation link has been created. Copy it from the table below.")
+        messages.success(request, _("Your invitation link has been created. Copy it from the table below."))
         return redirect("organisations:invitations", organisation_id=organisation.pk)
     return render(
         request,
@@ -231,7 +235,7 @@ def invitation_revoke(request: HttpRequest, organisation: Organisation, invitati
     except Invitation.DoesNotExist as exc:
         raise Http404("No such invitation.") from exc
     services.invitation_revoke(invitation=invitation)
-    messages.success(request, "The invitation has been withdrawn. It can no longer be used.")
+    messages.success(request, _("The invitation has been withdrawn. It can no longer be used."))
     return redirect("organisations:invitations", organisation_id=organisation.pk)
 
 
@@ -359,7 +363,7 @@ def _unusable(request: HttpRequest, invitation: Invitation, state: str) -> HttpR
 
 
 def _joined(request: HttpRequest, invitation: Invitation) -> HttpResponse:
-    messages.success(request, f"You have joined {invitation.organisation.name}.")
+    messages.success(request, _("You have joined %(name)s.") % {"name": invitation.organisation.name})
     if invitation.pathway is not None:
         return redirect("courses:start", course_slug=invitation.pathway.course.slug)
     return redirect("courses:dashboard")
@@ -413,8 +417,11 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     ):
         form.add_error(
             "email",
-            "This invitation was sent to another email address. Sign up with the address it was sent to, "
-            f"or ask {invitation.organisation.name} to invite this one.",
+            _(
+                "This invitation was sent to another email address. Sign up with the address it was sent to, "
+                "or ask %(name)s to invite this one."
+            )
+            % {"name": invitation.organisation.name},
         )
     if request.method == "POST" and form.is_valid():
         try:

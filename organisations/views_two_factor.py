@@ -9,6 +9,8 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import two_factor
@@ -19,10 +21,10 @@ from .views import _member_or_404, manager_required
 
 class ResetForm(forms.Form):
     reason = forms.CharField(
-        label="Why are you resetting it?",
+        label=_("Why are you resetting it?"),
         max_length=500,
-        help_text="For example: lost phone, confirmed by a call to them. It is kept with the reset.",
-        error_messages={"required": "Say why you are resetting their two-step verification"},
+        help_text=_("For example: lost phone, confirmed by a call to them. It is kept with the reset."),
+        error_messages={"required": _("Say why you are resetting their two-step verification")},
     )
 
 
@@ -47,11 +49,11 @@ def member_two_factor_reset(
     target = member.user
     refusal = None
     if target.pk == request.user.pk:
-        refusal = "You cannot reset your own: use a recovery code, or ask another manager."
+        refusal = gettext("You cannot reset your own: use a recovery code, or ask another manager.")
     elif target.is_staff:
-        refusal = "This is a staff account: our staff reset its two-step verification."
+        refusal = gettext("This is a staff account: our staff reset its two-step verification.")
     elif _manages_elsewhere(target, manager=request.user):
-        refusal = (
+        refusal = gettext(
             "They also manage an organisation you do not manage, so a manager there (or our staff) resets "
             "their two-step verification."
         )
@@ -65,8 +67,11 @@ def member_two_factor_reset(
         )
         messages.success(
             request,
-            f"Two-step verification is reset for {target.certificate_name}. We have emailed them; they set "
-            "it up again when they next log in.",
+            gettext(
+                "Two-step verification is reset for %(name)s. We have emailed them; they set "
+                "it up again when they next log in."
+            )
+            % {"name": target.certificate_name},
         )
         return redirect("organisations:member", organisation.pk, member.pk)
     context = {

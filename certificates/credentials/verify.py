@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from joserfc import jwt
 from joserfc.errors import JoseError
 
@@ -113,21 +114,27 @@ def _verify_jwt(token: str, *, now: dt.datetime | None) -> Verdict:
     if not isinstance(credential, dict) or not _is_open_badge(credential):
         raise NotACredential("no Open Badges credential inside")
     if claims.get("iss") != issuer_did() and _issuer_id(credential) != issuer_did():
-        return Verdict("not-ours", "It was issued by someone else, so we cannot say whether it is genuine.")
+        return Verdict(
+            "not-ours", gettext("It was issued by someone else, so we cannot say whether it is genuine.")
+        )
     kid = header.get("kid")
     if header.get("alg") != ALGORITHM or not isinstance(kid, str) or not kid.startswith(issuer_did() + "#"):
-        return Verdict("tampered", "It names us as the issuer, but it was not signed with one of our keys.")
+        return Verdict(
+            "tampered", gettext("It names us as the issuer, but it was not signed with one of our keys.")
+        )
     if kid[len(issuer_did()) + 1 :] in retired_kids():
         return Verdict(
             "tampered",
-            "It was signed with a key we have withdrawn, so it no longer counts. The holder can download it "
-            "again, signed with our current key, from their certificates page.",
+            gettext(
+                "It was signed with a key we have withdrawn, so it no longer counts. The holder can download "
+                "it again, signed with our current key, from their certificates page."
+            ),
         )
     try:
         verified = jwt.decode(token, verification_key_set(), algorithms=[ALGORITHM])
     except (JoseError, ValueError, KeyError, TypeError):
         return Verdict(
-            "tampered", "It names us as the issuer, but its signature does not match its contents."
+            "tampered", gettext("It names us as the issuer, but its signature does not match its contents.")
         )
     signed = verified.claims.get("vc")
     if (
@@ -135,10 +142,10 @@ def _verify_jwt(token: str, *, now: dt.datetime | None) -> Verdict:
         or claims.get("iss") != issuer_did()
         or _issuer_id(signed) != issuer_did()
     ):
-        return Verdict("tampered", "Its contents do not match what we signed.")
+        return Verdict("tampered", gettext("Its contents do not match what we signed."))
     record = _record(signed.get("id"))
     if record is None:
-        return Verdict("tampered", "It is signed with our key, but we have no record of issuing it.")
+        return Verdict("tampered", gettext("It is signed with our key, but we have no record of issuing it."))
     return _status(record, signed, now=now)
 
 
@@ -157,14 +164,18 @@ def _verify_json(credential: dict, *, now: dt.datetime | None) -> Verdict:
     if not _is_open_badge(credential):
         raise NotACredential("not an Open Badges credential")
     if _issuer_id(credential) != issuer_did():
-        return Verdict("not-ours", "It was issued by someone else, so we cannot say whether it is genuine.")
+        return Verdict(
+            "not-ours", gettext("It was issued by someone else, so we cannot say whether it is genuine.")
+        )
     record = _record(credential.get("id"))
     if record is None:
-        return Verdict("tampered", "It names us as the issuer, but we never issued a credential with its id.")
+        return Verdict(
+            "tampered", gettext("It names us as the issuer, but we never issued a credential with its id.")
+        )
     if not record.document:  # the holder deleted their account: nothing left to compare with
         return _status(record, {}, now=now)
     if _canonical(record.document) != _canonical(credential):
-        return Verdict("tampered", "It has been changed since we issued it.")
+        return Verdict("tampered", gettext("It has been changed since we issued it."))
     return _status(record, record.document, now=now)
 
 
@@ -209,14 +220,20 @@ def _status(record: IssuedCredential, credential: dict, *, now: dt.datetime | No
     certificate = record.certificate
     facts = _facts(credential) if credential else {}
     if certificate.status == Certificate.Status.REVOKED:
-        return Verdict("revoked", "We have revoked the certificate it stands for.", facts)
+        return Verdict("revoked", gettext("We have revoked the certificate it stands for."), facts)
     if certificate.holder_removed_at is not None:
-        return Verdict("revoked", "The holder has deleted their account, so it no longer stands.", {})
+        return Verdict(
+            "revoked", gettext("The holder has deleted their account, so it no longer stands."), {}
+        )
     if certificate.status != Certificate.Status.ISSUED:  # being prepared, or it failed: not in force
-        return Verdict("not-issued", "We have not issued the certificate it stands for.")
+        return Verdict("not-issued", gettext("We have not issued the certificate it stands for."))
     until = facts.get("valid_until")
     if until is None or (now or timezone.now()) >= until:
         return Verdict(
-            "expired", "It was genuine, but its validity has ended: the holder needs to renew.", facts
+            "expired",
+            gettext("It was genuine, but its validity has ended: the holder needs to renew."),
+            facts,
         )
-    return Verdict("valid", "It is genuine, we issued it, and it has not been revoked or expired.", facts)
+    return Verdict(
+        "valid", gettext("It is genuine, we issued it, and it has not been revoked or expired."), facts
+    )

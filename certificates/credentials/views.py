@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
@@ -87,7 +88,9 @@ def check(request: HttpRequest) -> HttpResponse:
             except NotACredential:
                 form.add_error(
                     "credential",
-                    "This is not a credential we can read: paste the whole text of the .jwt or .json file",
+                    gettext(
+                        "This is not a credential we can read: paste the whole text of the .jwt or .json file"
+                    ),
                 )
         if verdict is None or verdict.state == "tampered":
             status_code = 400

@@ -7,6 +7,7 @@ from __future__ import annotations
 from functools import partial
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from ..local_contacts import (
     CONTACT_FIELDS,
@@ -64,9 +65,9 @@ def contact_clean(*, label: str, name: str, phone: str, email: str, when_to_use:
         "when_to_use": " ".join((when_to_use or "").split()),
     }
     if not values["label"]:
-        raise ContactError("Enter who this contact is, for example Designated safeguarding person.")
+        raise ContactError(gettext("Enter who this contact is, for example Designated safeguarding person."))
     if not values["when_to_use"]:
-        raise ContactError("Enter when to use this contact, in one sentence.")
+        raise ContactError(gettext("Enter when to use this contact, in one sentence."))
     try:
         values["phone"] = phone_normalise(phone)
     except PhoneError as exc:
@@ -77,7 +78,9 @@ def contact_clean(*, label: str, name: str, phone: str, email: str, when_to_use:
 def contacts_too_many(count: int) -> str:
     """What to tell the manager if a list of `count` contacts is too long; empty if it is not."""
     if count > MAX_CONTACTS:
-        return f"An organisation can have up to {MAX_CONTACTS} contacts. Remove one first."
+        return gettext("An organisation can have up to %(max)s contacts. Remove one first.") % {
+            "max": MAX_CONTACTS
+        }
     return ""
 
 

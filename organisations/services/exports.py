@@ -7,16 +7,19 @@ import tempfile
 import uuid
 import zipfile
 from functools import partial
+from types import SimpleNamespace
 
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from certificates import api as certificates_api
 from elearning.files import delete_files_on_commit
+from elearning.language import user_language
 from elearning.outbox import enqueue_or_leave_for_sweeper
 
 from .. import selectors
@@ -35,14 +38,16 @@ def export_create(
     """Record the request and queue the build after commit. Only members of this organisation who have
     joined are kept; ids of anyone else are ignored."""
     if len(membership_ids) > MAX_MEMBERS_PER_EXPORT:
-        raise ExportError(f"Select at most {MAX_MEMBERS_PER_EXPORT} people at a time.")
+        raise ExportError(
+            gettext("Select at most %(max)s people at a time.") % {"max": MAX_MEMBERS_PER_EXPORT}
+        )
     ids = sorted(
         Membership.objects.filter(
             organisation=organisation, pk__in=membership_ids, user__isnull=False
         ).values_list("pk", flat=True)
     )
     if not ids:
-        raise ExportError("Select at least one person who has joined.")
+        raise ExportError(gettext("Select at least one person who has joined."))
     with transaction.atomic():
         export = CertificateExport.objects.create(
             organisation=organisation, requested_by=requested_by, membership_ids=ids
@@ -71,7 +76,15 @@ def _pdf_name(certificate, used: set[str]) -> str:
 
 def export_build(*, export_id: int) -> CertificateExport:
     """Write the ZIP once. Safe to run twice: the row lock serialises runs and a ready export is left alone;
-    a file left by a run that died is replaced."""
+    a file left by a run that died is replaced. Its list of who is missing is in the manager's language."""
+    requester = CertificateExport.objects.filter(pk=export_id).values_list(
+        "requested_by__language", flat=True
+    )
+    with translation.override(user_language(SimpleNamespace(language=requester.first()))):
+        return _export_build(export_id=export_id)
+
+
+def _export_build(*, export_id: int) -> CertificateExport:
     with transaction.atomic():
         export = (
             CertificateExport.objects.select_for_update(of=("self",))
@@ -103,14 +116,19 @@ def export_build(*, export_id: int) -> CertificateExport:
                             archive.writestr(_pdf_name(certificate, used), handle.read())
                         count += 1
                     except FileNotFoundError:
-                        missing.append(f"{certificate.holder_name}: the PDF of {certificate.code} is missing")
+                        missing.append(
+                            gettext("%(name)s: the PDF of %(code)s is missing")
+                            % {"name": certificate.holder_name, "code": certificate.code}
+                        )
                 for member in members:
                     if member.user_id not in with_certificate:
                         missing.append(
-                            f"{member.user.certificate_name} ({member.email}): no issued certificate"
+                            gettext("%(name)s (%(email)s): no issued certificate")
+                            % {"name": member.user.certificate_name, "email": member.email}
                         )
                 if missing:
-                    archive.writestr("not-included.txt", "\n".join(["Not included:", *sorted(missing), ""]))
+                    lines = [gettext("Not included:"), *sorted(missing), ""]
+                    archive.writestr("not-included.txt", "\n".join(lines))
             buffer.seek(0)
             name = f"organisations/exports/{export.organisation_id}/{uuid.uuid4().hex}.zip"
             if export.file:  # the ZIP of a run that died: replaced, deleted once this commits

@@ -9,6 +9,7 @@ from email.utils import getaddresses
 from functools import partial
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
@@ -16,13 +17,15 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from accounts import services as account_services
 from certificates import api as certificates_api
 from courses import services as course_services
 from courses.models import Pathway
+from elearning.language import user_language
 from elearning.outbox import enqueue_or_leave_for_sweeper
 
 from .. import selectors
@@ -97,7 +100,7 @@ class LineProblem:
     reason: str
 
     def __str__(self) -> str:
-        return f"Line {self.line}: {self.reason}"
+        return gettext("Line %(line)s: %(reason)s") % {"line": self.line, "reason": self.reason}
 
 
 @dataclass
@@ -111,6 +114,10 @@ MAX_LINE_LENGTH = 1000  # no address is this long; csv would refuse much longer 
 
 def _shown(value: str) -> str:
     return value if len(value) <= 80 else value[:77] + "..."
+
+
+def _not_an_address(value: str) -> str:
+    return gettext("'%(value)s' is not an email address.") % {"value": _shown(value)}
 
 
 SEPARATORS = ",;\t"  # commas (RFC 5322 lists, CSV), semicolons (Outlook), tabs (a spreadsheet row)
@@ -162,7 +169,11 @@ def parse_email_lines(text: str) -> tuple[list[tuple[int, str]], list[LineProble
             continue
         if len(raw) > MAX_LINE_LENGTH:
             problems.append(
-                LineProblem(number, raw[:80], f"the line is longer than {MAX_LINE_LENGTH} characters.")
+                LineProblem(
+                    number,
+                    raw[:80],
+                    gettext("the line is longer than %(max)s characters.") % {"max": MAX_LINE_LENGTH},
+                )
             )
             continue
         pieces = _pieces(raw)
@@ -171,17 +182,22 @@ def parse_email_lines(text: str) -> tuple[list[tuple[int, str]], list[LineProble
             if number == 1 and any(piece.lower() in HEADER_WORDS for piece in pieces):
                 continue
             value = raw.strip()
-            problems.append(LineProblem(number, value, f"'{_shown(value)}' is not an email address."))
+            problems.append(LineProblem(number, value, _not_an_address(value)))
             continue
         for piece in with_at:
             address = _address_in(piece)
             if address is None:
-                problems.append(LineProblem(number, piece, f"'{_shown(piece)}' is not an email address."))
+                problems.append(LineProblem(number, piece, _not_an_address(piece)))
                 continue
             if address in first_line:
                 earlier = first_line[address]
-                where = "earlier on this line" if earlier == number else f"on line {earlier}"
-                problems.append(LineProblem(number, piece, f"'{_shown(address)}' is already {where}."))
+                shown = {"address": _shown(address), "line": earlier}
+                reason = (
+                    gettext("'%(address)s' is already earlier on this line.") % shown
+                    if earlier == number
+                    else gettext("'%(address)s' is already on line %(line)s.") % shown
+                )
+                problems.append(LineProblem(number, piece, reason))
                 continue
             first_line[address] = number
             good.append((number, address))
@@ -229,13 +245,23 @@ def invitations_create_for_emails(
             membership = existing.get(address)
             if address in joined_by_account or (membership and membership.user_id):
                 result.problems.append(
-                    LineProblem(number, address, f"'{address}' is already a member of {organisation.name}.")
+                    LineProblem(
+                        number,
+                        address,
+                        gettext("'%(address)s' is already a member of %(name)s.")
+                        % {"address": address, "name": organisation.name},
+                    )
                 )
                 continue
             if membership and membership.pk in active:
                 until = date_format(timezone.localtime(active[membership.pk].expires_at), "j F Y")
                 result.problems.append(
-                    LineProblem(number, address, f"'{address}' has already been invited (until {until}).")
+                    LineProblem(
+                        number,
+                        address,
+                        gettext("'%(address)s' has already been invited (until %(date)s).")
+                        % {"address": address, "date": until},
+                    )
                 )
                 continue
             if membership is None:
@@ -270,6 +296,12 @@ def invitation_enqueue(*, invitation_id: int) -> bool:
     return enqueue_or_leave_for_sweeper(model=Invitation, pk=invitation_id, task=SEND_TASK)
 
 
+def _invitation_language(invitation: Invitation) -> str:
+    """The invitee's own choice if they have an account and made one, else the inviting manager's."""
+    invitee = get_user_model().objects.filter(email__iexact=invitation.email).only("language").first()
+    return user_language(invitee if invitee is not None and invitee.language else invitation.created_by)
+
+
 def invitation_send(*, invitation_id: int) -> Invitation:
     """Email an invitation once. Safe to run twice: the row lock and `emailed_at` make the second a no-op."""
     with transaction.atomic():
@@ -289,14 +321,15 @@ def invitation_send(*, invitation_id: int) -> Invitation:
             "expires_at": invitation.expires_at,
             "site_url": settings.SITE_URL,
         }
-        message = EmailMultiAlternatives(
-            subject=f"{invitation.organisation.name} has invited you to CSE awareness training",
-            body=render_to_string("organisations/email/invitation.txt", context),
-            to=[invitation.email],
-        )
-        message.attach_alternative(
-            render_to_string("organisations/email/invitation.html", context), "text/html"
-        )
+        with translation.override(_invitation_language(invitation)):
+            message = EmailMultiAlternatives(
+                subject=gettext("%(name)s has invited you to CSE awareness training")
+                % {"name": invitation.organisation.name},
+                body=render_to_string("organisations/email/invitation.txt", context),
+                to=[invitation.email],
+            )
+            html = render_to_string("organisations/email/invitation.html", context)
+        message.attach_alternative(html, "text/html")
         message.send(fail_silently=False)
         invitation.emailed_at = timezone.now()
         invitation.save(update_fields=["emailed_at"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from elearning.files import delete_files_on_commit
 
@@ -59,14 +60,14 @@ def _is_last_manager(membership: Membership) -> bool:
 
 def membership_set_role(*, membership: Membership, role: str) -> Membership:
     if role not in Membership.Role.values:
-        raise MembershipError("Choose manager or learner.")
+        raise MembershipError(gettext("Choose manager or learner."))
     with transaction.atomic():
         locked = Membership.objects.select_for_update().get(pk=membership.pk)
         if locked.user_id is None:
-            raise MembershipError("Only people who have joined can be made a manager.")
+            raise MembershipError(gettext("Only people who have joined can be made a manager."))
         if role == Membership.Role.LEARNER and _is_last_manager(locked):
             raise MembershipError(
-                "An organisation needs at least one manager. Make someone else a manager first."
+                gettext("An organisation needs at least one manager. Make someone else a manager first.")
             )
         if locked.role != role:
             locked.role = role
@@ -81,7 +82,7 @@ def membership_remove(*, membership: Membership) -> None:
         locked = Membership.objects.select_for_update().get(pk=membership.pk)
         if _is_last_manager(locked):
             raise MembershipError(
-                "An organisation needs at least one manager. Make someone else a manager first."
+                gettext("An organisation needs at least one manager. Make someone else a manager first.")
             )
         locked.invitations.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
         locked.delete()
@@ -103,7 +104,8 @@ def user_deletion_blockers(user) -> list[str]:
     )
     managed = Organisation.objects.filter(pk__in=alone).order_by("name")
     return [
-        f"You are the only manager of {organisation.name}. Make someone else a manager there first."
+        gettext("You are the only manager of %(name)s. Make someone else a manager there first.")
+        % {"name": organisation.name}
         for organisation in managed
     ]
 

@@ -12,10 +12,12 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from certificates.api import Certificate
+from elearning.language import CODES, user_language
 
 from .. import selectors
 from ..models import ExpiryReminder, ManagerSummary, Organisation
@@ -24,6 +26,11 @@ log = logging.getLogger(__name__)
 
 
 def _send_reminder_email(certificate: Certificate, *, threshold: int, today: dt.date) -> None:
+    with translation.override(user_language(certificate.learner)):
+        _send_reminder_email_in_language(certificate, threshold=threshold, today=today)
+
+
+def _send_reminder_email_in_language(certificate: Certificate, *, threshold: int, today: dt.date) -> None:
     context = {
         "certificate": certificate,
         "days_left": (certificate.expires_on - today).days,
@@ -32,7 +39,8 @@ def _send_reminder_email(certificate: Certificate, *, threshold: int, today: dt.
         "site_url": settings.SITE_URL,
     }
     message = EmailMultiAlternatives(
-        subject=f"Your CSE awareness certificate expires on {date_format(certificate.expires_on, 'j F Y')}",
+        subject=gettext("Your CSE awareness certificate expires on %(date)s")
+        % {"date": date_format(certificate.expires_on, "j F Y")},
         body=render_to_string("organisations/email/expiry_reminder.txt", context),
         to=[certificate.learner.email],
     )
@@ -94,7 +102,7 @@ def manager_summary_send(*, organisation: Organisation, today: dt.date) -> Manag
         row = ManagerSummary.objects.select_for_update().get(pk=row.pk)
         if row.sent_at is not None:
             return None
-        recipients = selectors.manager_emails(organisation=organisation)
+        recipients = selectors.manager_recipients(organisation=organisation)
         summary = selectors.summary_for(organisation=organisation, today=today)
         context = {
             "organisation": organisation,
@@ -103,11 +111,18 @@ def manager_summary_send(*, organisation: Organisation, today: dt.date) -> Manag
             "today": today,
             "dashboard_url": settings.SITE_URL + reverse("organisations:dashboard", args=[organisation.pk]),
         }
-        subject = f"Weekly training summary: {organisation.name}"
-        body = render_to_string("organisations/email/manager_summary.txt", context)
-        html = render_to_string("organisations/email/manager_summary.html", context)
+        rendered: dict[str, tuple[str, str, str]] = {}  # each manager's language, rendered once
         with get_connection() as connection:
-            for address in recipients:  # one message each: managers do not see each other's addresses
+            for address, chosen in recipients:  # one message each: managers do not see each other's addresses
+                language = chosen if chosen in CODES else settings.LANGUAGE_CODE
+                if language not in rendered:
+                    with translation.override(language):
+                        rendered[language] = (
+                            gettext("Weekly training summary: %(name)s") % {"name": organisation.name},
+                            render_to_string("organisations/email/manager_summary.txt", context),
+                            render_to_string("organisations/email/manager_summary.html", context),
+                        )
+                subject, body, html = rendered[language]
                 message = EmailMultiAlternatives(
                     subject=subject, body=body, to=[address], connection=connection
                 )

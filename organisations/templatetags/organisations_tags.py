@@ -1,8 +1,9 @@
-"""Template helpers for organisation pages: the colour of a status tag."""
+"""Template helpers for organisation pages: the colour and words of a status tag, the kind of organisation."""
 
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from organisations.selectors import Status
 
@@ -28,6 +29,21 @@ def status_class(status: str) -> str:
 @register.filter
 def status_label(status: str) -> str:
     return Status.LABELS.get(status, status)
+
+
+# The model's choices stay as they are (no migration); pages show these, in the reader's language.
+KIND_LABELS = {
+    "fostering": _("Fostering service"),
+    "licensing": _("Licensing authority"),
+    "school": _("School"),
+    "hospitality": _("Hotel or hospitality group"),
+    "other": _("Other"),
+}
+
+
+@register.filter
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, kind)
 
 
 @register.filter
