@@ -17,6 +17,8 @@ from .verification import mail_language
 EMAIL_REQUIRED = _("Enter your email address")
 PASSWORD_REQUIRED = _("Enter a password")
 PASSWORD_AGAIN_REQUIRED = _("Enter the same password again, to confirm it")
+# The models' English labels, translated here (models.py stays as it is: no migration for a label)
+NAME_LABEL = _("Name as it should appear on your certificate")
 
 
 def _name_field_as_people_count(field: forms.Field) -> None:
@@ -33,6 +35,7 @@ class SignUpForm(BaseUserCreationForm):
     class Meta:
         model = User
         fields = ("email", "certificate_name")
+        labels = {"email": _("Email address"), "certificate_name": NAME_LABEL}
         widgets = {
             "email": forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
             "certificate_name": forms.TextInput(attrs={"autocomplete": "name"}),
@@ -84,6 +87,7 @@ class CertificateNameForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ("certificate_name",)
+        labels = {"certificate_name": NAME_LABEL}
         widgets = {"certificate_name": forms.TextInput(attrs={"autocomplete": "name"})}
 
     def __init__(self, *args: object, **kwargs: object) -> None:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import two_factor
 from accounts.names import normalise_name
+from elearning.language import CODES
 from organisations.models import Membership
 from organisations.services import membership_add
 
@@ -29,7 +29,7 @@ class SignInRefused(Exception):
 def _current_language() -> str:
     """A new account keeps the language its holder was using when it was made (issue 21)."""
     code = translation.get_language() or ""
-    return code if code in {c for c, _name in settings.LANGUAGES} else ""
+    return code if code in CODES else ""
 
 
 def email_domain(email: str) -> str:
