@@ -33,7 +33,12 @@ from .forms import (
     UserLanguagePasswordResetForm,
 )
 from .models import User
-from .verification import send_sign_up_attempt_email, send_verification_email, user_from_verification_token
+from .verification import (
+    mail_language,
+    send_sign_up_attempt_email,
+    send_verification_email,
+    user_from_verification_token,
+)
 
 RESET_RATE_PER_IP = "10/h"
 RESET_RATE_PER_ACCOUNT = "3/h"
@@ -92,11 +97,12 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
     if not request.user.is_authenticated and first_time:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     if request.user.is_authenticated:
-        messages.success(
-            request,
-            gettext("Thank you: %(email)s is confirmed. Certificates will be sent to it.")
-            % {"email": user.email},
-        )
+        with translation.override(mail_language(user)):  # the next page is in their language
+            messages.success(
+                request,
+                gettext("Thank you: %(email)s is confirmed. Certificates will be sent to it.")
+                % {"email": user.email},
+            )
         return redirect("courses:dashboard")
     messages.success(
         request, gettext("%(email)s is already confirmed. Log in to continue.") % {"email": user.email}

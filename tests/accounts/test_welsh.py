@@ -300,3 +300,35 @@ def test_a_new_account_made_by_single_sign_on_keeps_the_language_in_use():
 def test_the_data_download_says_which_language_was_chosen(client, welsh_user):
     client.force_login(welsh_user)
     assert client.get(reverse("accounts:data_download")).json()["account"]["language"] == "cy"
+
+
+def test_the_service_name_and_the_course_card_labels_are_welsh(welsh, sample_course):
+    html = welsh.get(reverse("home")).content.decode()
+    assert (
+        "<title>Ymwybyddiaeth o gamfanteisio'n rhywiol ar blant – Hyfforddiant ymwybyddiaeth CSE</title>"
+        in html
+    )
+    assert 'class="service-name">Hyfforddiant ymwybyddiaeth CSE</a>' in html
+    assert "<dt>Unedau</dt>" in html and f"tua {sample_course.cpd_minutes} munud" in html
+    assert f"dilys am {sample_course.validity_months} mis" in html
+
+
+def test_a_reset_by_someone_else_is_listed_in_welsh(client, welsh_user):
+    manager = UserFactory(certificate_name="Gareth Evans")
+    two_factor.two_factor_reset(
+        user=welsh_user, reset_by=manager, via="the organisation Cyngor", reason="phone"
+    )
+    client.force_login(welsh_user)
+    text = assert_welsh(client.get(reverse("accounts:two_factor")), "Ailosodiadau gan rywun arall")
+    assert "gan Gareth Evans, yn y sefydliad Cyngor" in text
+
+
+def test_confirming_an_address_is_thanked_in_welsh(welsh_user):
+    from accounts.verification import verification_token
+
+    welsh_user.email_verified_at = None
+    welsh_user.save(update_fields=["email_verified_at"])
+    response = Client().get(
+        reverse("accounts:verify_email", args=[verification_token(welsh_user)]), follow=True
+    )
+    assert f"Diolch: mae {welsh_user.email} wedi'i gadarnhau." in html_lib.unescape(response.content.decode())
