@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import two_factor
 from .models import TwoFactorReset, User
@@ -29,13 +31,16 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("email", "certificate_name")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Certificate", {"fields": ("certificate_name",)}),
-        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+        (_("Certificate"), {"fields": ("certificate_name", "language")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     actions = ["reset_two_factor"]
 
-    @admin.action(description="Reset two-step verification (lost phone): audited, the owner is emailed")
+    @admin.action(description=_("Reset two-step verification (lost phone): audited, the owner is emailed"))
     def reset_two_factor(self, request, queryset) -> None:
         done = 0
         for user in queryset.exclude(pk=request.user.pk):  # never one's own: that needs a recovery code
@@ -44,7 +49,13 @@ class UserAdmin(BaseUserAdmin):
             )
             done += 1
         self.message_user(
-            request, f"Two-step verification reset for {done} account(s); each owner was emailed."
+            request,
+            ngettext(
+                "Two-step verification reset for %(count)d account; its owner was emailed.",
+                "Two-step verification reset for %(count)d accounts; each owner was emailed.",
+                done,
+            )
+            % {"count": done},
         )
 
     add_fieldsets = (

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm, PasswordResetForm
 from django.core.validators import MaxLengthValidator
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from . import names
 from .models import User
 from .names import clean_certificate_name
+from .verification import mail_language
 
 # Say what is missing, not "This field is required." (GOV.UK error messages).
-EMAIL_REQUIRED = "Enter your email address"
-PASSWORD_REQUIRED = "Enter a password"  # noqa: S105 - an error message
-PASSWORD_AGAIN_REQUIRED = "Enter the same password again, to confirm it"  # noqa: S105 - a message
+EMAIL_REQUIRED = _("Enter your email address")
+PASSWORD_REQUIRED = _("Enter a password")
+PASSWORD_AGAIN_REQUIRED = _("Enter the same password again, to confirm it")
+# The models' English labels, translated here (models.py stays as it is: no migration for a label)
+NAME_LABEL = _("Name as it should appear on your certificate")
 
 
 def _name_field_as_people_count(field: forms.Field) -> None:
@@ -30,6 +35,7 @@ class SignUpForm(BaseUserCreationForm):
     class Meta:
         model = User
         fields = ("email", "certificate_name")
+        labels = {"email": _("Email address"), "certificate_name": NAME_LABEL}
         widgets = {
             "email": forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
             "certificate_name": forms.TextInput(attrs={"autocomplete": "name"}),
@@ -54,7 +60,7 @@ class SignUpForm(BaseUserCreationForm):
         email = self.cleaned_data["email"].strip().lower()
         if self.check_existing and User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(
-                "An account with this email address already exists. Log in, or reset your password."
+                _("An account with this email address already exists. Log in, or reset your password.")
             )
         return email
 
@@ -64,23 +70,24 @@ class SignUpForm(BaseUserCreationForm):
 
 class EmailAuthenticationForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": "Enter a correct email address and password. The password is case-sensitive.",
-        "inactive": "This account is inactive.",
+        "invalid_login": _("Enter a correct email address and password. The password is case-sensitive."),
+        "inactive": _("This account is inactive."),
     }
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = "Email address"
+        self.fields["username"].label = _("Email address")
         self.fields["username"].widget = forms.EmailInput(attrs={"autocomplete": "email", "autofocus": False})
         self.fields["username"].max_length = 254
         self.fields["username"].error_messages["required"] = EMAIL_REQUIRED
-        self.fields["password"].error_messages["required"] = "Enter your password"
+        self.fields["password"].error_messages["required"] = _("Enter your password")
 
 
 class CertificateNameForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ("certificate_name",)
+        labels = {"certificate_name": NAME_LABEL}
         widgets = {"certificate_name": forms.TextInput(attrs={"autocomplete": "name"})}
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -95,9 +102,9 @@ class LicenceNumberForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ("licence_number",)
-        labels = {"licence_number": "Licence or badge number (optional)"}
+        labels = {"licence_number": _("Licence or badge number (optional)")}
         help_texts = {
-            "licence_number": (
+            "licence_number": _(
                 "For example your taxi or private-hire badge number. Managers of organisations you have "
                 "joined can see it, so a licensing authority can check your training. Leave it empty to "
                 "remove it."
@@ -108,16 +115,39 @@ class LicenceNumberForm(forms.ModelForm):
     def clean_licence_number(self) -> str:
         raw = self.cleaned_data["licence_number"]
         if raw.strip() and not any(ch.isalnum() for ch in raw):
-            raise forms.ValidationError("Enter a licence or badge number using letters and numbers.")
+            raise forms.ValidationError(_("Enter a licence or badge number using letters and numbers."))
         return raw
+
+
+class LanguageForm(forms.Form):
+    """Welsh or English for pages, emails and certificates (issue 21), each named in the page's language."""
+
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=[("cy", _("Welsh")), ("en", _("English"))],
+        widget=forms.RadioSelect,
+        help_text=_("For pages, emails and certificates."),
+        error_messages={
+            "required": _("Choose Welsh or English"),
+            "invalid_choice": _("Choose Welsh or English"),
+        },
+    )
+
+
+class UserLanguagePasswordResetForm(PasswordResetForm):
+    """Django's reset form; each email goes in its account holder's language (else the page's)."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs) -> None:
+        with translation.override(mail_language(context["user"])):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
 
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        error_messages={"required": "Enter your password to delete your account."},
+        error_messages={"required": _("Enter your password to delete your account.")},
     )
 
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
@@ -127,7 +157,7 @@ class DeleteAccountForm(forms.Form):
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise forms.ValidationError("The password is not right. Your account has not been deleted.")
+            raise forms.ValidationError(_("The password is not right. Your account has not been deleted."))
         return password
 
     def clean(self) -> dict:

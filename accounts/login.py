@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext, ngettext
 
 from elearning.client_ip import client_ip
 from elearning.limits import limit_hit, limit_reached
@@ -79,9 +80,14 @@ class LoginView(auth_views.LoginView):
                 minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
                 form.add_error(
                     None,
-                    f"You have {left} more {'try' if left == 1 else 'tries'} with this email address before "
-                    f"logging in is paused for {minutes} minutes. If you have forgotten your password, "
-                    "reset it instead.",
+                    ngettext(
+                        "You have %(left)d more try with this email address before logging in is paused "
+                        "for %(minutes)d minutes. If you have forgotten your password, reset it instead.",
+                        "You have %(left)d more tries with this email address before logging in is paused "
+                        "for %(minutes)d minutes. If you have forgotten your password, reset it instead.",
+                        left,
+                    )
+                    % {"left": left, "minutes": minutes},
                 )
         return super().form_invalid(form)
 
@@ -91,9 +97,9 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
-        form.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        form.fields["new_password1"].error_messages["required"] = gettext("Enter a new password")
         again = form.fields["new_password2"]
-        again.error_messages["required"] = "Enter the new password again, to confirm it"
+        again.error_messages["required"] = gettext("Enter the new password again, to confirm it")
         return form
 
     def form_valid(self, form) -> HttpResponse:

@@ -9,18 +9,29 @@ from __future__ import annotations
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 JOINERS = {"\u200c", "\u200d"}
 REFUSED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
-EMPTY_MESSAGE = "Enter your name as it should appear on your certificate."
-HIDDEN_MESSAGE = (
+EMPTY_MESSAGE = _("Enter your name as it should appear on your certificate.")
+HIDDEN_MESSAGE = _(
     "Your name contains a hidden or control character (such as a text-direction mark). Type your name again "
     "using only letters, spaces and punctuation you can see."
 )
-NO_LETTER_MESSAGE = "Enter your name using letters."
+NO_LETTER_MESSAGE = _("Enter your name using letters.")
 MAX_CHARACTERS = 120  # as people count them: an accented letter or an emoji is one
 MAX_CODE_POINTS = 255  # what the database column holds (marks and joined emoji take several)
-HINT = f"Use the name an employer or council will know you by, up to {MAX_CHARACTERS} characters."
+
+
+def _hint() -> str:
+    return gettext("Use the name an employer or council will know you by, up to %(count)d characters.") % {
+        "count": MAX_CHARACTERS
+    }
+
+
+HINT = lazy(_hint, str)()
 # Code points that join the character before them rather than start one.
 _JOINING = (
     {"\u200d", "\u200c"} | {chr(c) for c in range(0xFE00, 0xFE10)} | {chr(c) for c in range(0x1F3FB, 0x1F400)}
@@ -46,10 +57,10 @@ def visible_length(text: str) -> int:
 
 
 def too_long_message(length: int) -> str:
-    return (
-        f"Your name is {length} characters long. Use {MAX_CHARACTERS} characters or fewer: you could leave "
+    return gettext(
+        "Your name is %(length)d characters long. Use %(count)d characters or fewer: you could leave "
         "out a middle name."
-    )
+    ) % {"length": length, "count": MAX_CHARACTERS}
 
 
 def normalise_name(raw: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_protect
 from django.views.i18n import JavaScriptCatalog
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -28,14 +29,14 @@ def _session_verified(request: HttpRequest) -> None:
         request.user.is_verified = lambda: two_factor.is_verified(request)
 
 
-def _refuse(message: str, status: int = 403) -> JsonResponse:
-    return JsonResponse({"detail": message, "code": "not_allowed"}, status=status)
+def _refuse(message, status: int = 403) -> JsonResponse:
+    return JsonResponse({"detail": str(message), "code": "not_allowed"}, status=status)
 
 
 @csrf_protect
 def registration_begin(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated or not two_factor.is_verified(request):
-        return _refuse("Enter a code from your authenticator app first, then add a passkey.")
+        return _refuse(_("Enter a code from your authenticator app first, then add a passkey."))
     _session_verified(request)
     return webauthn_views.BeginCredentialRegistrationView.as_view()(request)
 
@@ -43,7 +44,7 @@ def registration_begin(request: HttpRequest) -> HttpResponse:
 @csrf_protect
 def registration_complete(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated or not two_factor.is_verified(request):
-        return _refuse("Enter a code from your authenticator app first, then add a passkey.")
+        return _refuse(_("Enter a code from your authenticator app first, then add a passkey."))
     _session_verified(request)
     response = webauthn_views.CompleteCredentialRegistrationView.as_view()(request)
     if response.status_code == 200:
@@ -69,7 +70,7 @@ def authentication_begin(request: HttpRequest) -> HttpResponse:
     was_anonymous = not request.user.is_authenticated
     pending, _backend = _as_pending_user(request)
     if was_anonymous and pending is None:
-        return _refuse("Enter your email address and password first.", status=401)
+        return _refuse(_("Enter your email address and password first."), status=401)
     return webauthn_views.BeginCredentialAuthenticationView.as_view()(request)
 
 
@@ -78,14 +79,14 @@ def authentication_complete(request: HttpRequest) -> HttpResponse:
     was_anonymous = not request.user.is_authenticated
     pending, backend = _as_pending_user(request)
     if was_anonymous and pending is None:
-        return _refuse("Enter your email address and password first.", status=401)
+        return _refuse(_("Enter your email address and password first."), status=401)
     response = webauthn_views.CompleteCredentialAuthenticationView.as_view()(request)
     if response.status_code != 200:
         return response
     device = Device.from_persistent_id(request.session.get(DEVICE_ID_SESSION_KEY, ""))
     if device is None or device.user_id != request.user.pk:
         request.session.pop(DEVICE_ID_SESSION_KEY, None)
-        return _refuse("That passkey is not for this account.")
+        return _refuse(_("That passkey is not for this account."))
     if pending is not None:
         request.session.pop(two_factor.PENDING_KEY, None)
         login(request, pending, backend=backend)

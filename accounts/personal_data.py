@@ -76,6 +76,7 @@ def _account(user: User) -> dict:
         "email": user.email,
         "certificate_name": user.certificate_name,
         "licence_number": user.licence_number,
+        "language": user.language,
         "date_joined": iso(user.date_joined),
         "last_login": iso(user.last_login),
     }

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from elearning.language import CODES
+
 from . import personal_data
 from .models import User
 from .names import normalise_name
 
 
 @transaction.atomic
-def user_create(*, email: str, password: str, certificate_name: str) -> User:
+def user_create(*, email: str, password: str, certificate_name: str, language: str = "") -> User:
+    """`language`: the one they signed up in (issue 21); anything but a site language is left unset."""
     return User.objects.create_user(
-        email=email, password=password, certificate_name=normalise_name(certificate_name)
+        email=email,
+        password=password,
+        certificate_name=normalise_name(certificate_name),
+        language=language if language in CODES else "",
     )
 
 
@@ -20,6 +26,15 @@ def user_certificate_name_update(*, user: User, certificate_name: str) -> User:
     user.certificate_name = normalise_name(certificate_name)
     user.save(update_fields=["certificate_name"])
     return user
+
+
+def user_language_update(*, user: User, language: str) -> str:
+    """Welsh or English for the user's pages, emails and certificates; returns the code saved."""
+    if language not in CODES:
+        raise ValueError(f"Not a site language: {language!r}")
+    user.language = language
+    user.save(update_fields=["language"])
+    return language
 
 
 def normalise_licence_number(raw: str) -> str:

@@ -20,8 +20,12 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from elearning.language import user_language
 
 from .models import RecoveryCodeDevice, TwoFactorReset, User
 
@@ -110,7 +114,22 @@ def totp_secret_text(device: TOTPDevice) -> str:
 
 
 def recent_resets(*, user: User) -> list[TwoFactorReset]:
-    return list(TwoFactorReset.objects.filter(user=user).select_related("reset_by")[:5])
+    resets = list(TwoFactorReset.objects.filter(user=user).select_related("reset_by")[:5])
+    for reset in resets:
+        reset.via_text = via_text(reset.via)
+    return resets
+
+
+ORGANISATION_PREFIX = "the organisation "
+
+
+def via_text(via: str) -> str:
+    """Where a reset was done, in the active language: the audit row keeps the English words."""
+    if via == "the admin":
+        return gettext("the admin")
+    if via.startswith(ORGANISATION_PREFIX):
+        return gettext("the organisation %(name)s") % {"name": via.removeprefix(ORGANISATION_PREFIX)}
+    return via
 
 
 def sign_out_everywhere(*, user: User, request: HttpRequest | None = None) -> None:
@@ -203,11 +222,12 @@ def two_factor_reset(*, user: User, reset_by: User, via: str, reason: str) -> Tw
         _remove_devices(user)
         sign_out_everywhere(user=user)
         audit = TwoFactorReset.objects.create(user=user, reset_by=reset_by, via=via, reason=reason)
-    context = {"user": user, "reset_by": reset_by, "via": via, "site_url": settings.SITE_URL}
-    send_mail(
-        subject="Your two-step verification was reset",
-        message=render_to_string("accounts/email/two_factor_reset.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
-    )
+    with translation.override(user_language(user)):  # the owner's language, not the resetter's
+        context = {"user": user, "reset_by": reset_by, "via": via_text(via), "site_url": settings.SITE_URL}
+        send_mail(
+            subject=gettext("Your two-step verification was reset"),
+            message=render_to_string("accounts/email/two_factor_reset.txt", context),
+            from_email=None,
+            recipient_list=[user.email],
+        )
     return audit

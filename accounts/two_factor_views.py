@@ -14,6 +14,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -24,28 +26,31 @@ from . import two_factor
 from .login import FAILURES_GROUP  # wrong codes share the per-address ceiling of wrong passwords
 
 PENDING_SECONDS = 5 * 60
+WRONG_CODE = _("That code is not right. Check the app shows this account, and try again")
 REASONS = {
-    "manager": "Managers see their members' training records, so their accounts need two-step verification.",
-    "staff": "Staff accounts see everyone's records, so they need two-step verification.",
+    "manager": _(
+        "Managers see their members' training records, so their accounts need two-step verification."
+    ),
+    "staff": _("Staff accounts see everyone's records, so they need two-step verification."),
 }
 
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label="Code",
+        label=_("Code"),
         max_length=20,
-        help_text="The 6-digit code your authenticator app shows, or one of your recovery codes.",
-        error_messages={"required": "Enter the code"},
+        help_text=_("The 6-digit code your authenticator app shows, or one of your recovery codes."),
+        error_messages={"required": _("Enter the code")},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
     )
 
 
 class SetupForm(CodeForm):
     code = forms.CharField(
-        label="Code from the app",
+        label=_("Code from the app"),
         max_length=10,
-        help_text="The 6-digit code the app shows for this account.",
-        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+        help_text=_("The 6-digit code the app shows for this account."),
+        error_messages={"required": _("Enter the 6-digit code from your authenticator app")},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
@@ -106,7 +111,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                 return redirect(_next(request))
             limit_hit(request, group=FAILURES_GROUP, value=ip, rate=rate)
             user_login_failed.send(sender=__name__, credentials=credentials, request=request)
-            form.add_error("code", "That code is not right. Check the app shows this account, and try again")
+            form.add_error("code", WRONG_CODE)
     context = {
         "form": form,
         "next": _next(request),
@@ -130,11 +135,11 @@ def setup(request: HttpRequest) -> HttpResponse:
         if codes is not None:
             context = {"codes": codes, "next": _next(request)}
             return _no_store(render(request, "accounts/two_factor/recovery_codes.html", context))
-        form.add_error("code", "That code is not right. Check the app shows this account, and try again")
+        form.add_error("code", WRONG_CODE)
     qr = segno.make(device.config_url, error="m")
     context = {
         "form": form,
-        "qr_svg": qr.svg_inline(scale=4, title="QR code to scan with your authenticator app"),
+        "qr_svg": qr.svg_inline(scale=4, title=gettext("QR code to scan with your authenticator app")),
         "secret": two_factor.totp_secret_text(device),
         "next": _next(request),
         "why": REASONS.get(request.GET.get("why", "")),

@@ -13,6 +13,7 @@ urlpatterns = [
     path("verify-email/", views.verify_email_resend, name="verify_email_resend"),
     path("profile/", views.profile, name="profile"),
     path("profile/licence/", views.licence_number, name="licence"),
+    path("profile/language/", views.language, name="language"),
     path("profile/my-data.json", views.data_download, name="data_download"),
     path("delete/", views.delete_account, name="delete"),
     path("two-factor/", two_factor_views.manage, name="two_factor"),

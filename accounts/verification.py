@@ -15,7 +15,10 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
+
+from elearning.language import CODES, user_language
 
 from .models import User
 from .signals import email_verified
@@ -58,26 +61,35 @@ def user_email_mark_verified(*, user: User) -> bool:
     return bool(changed)
 
 
-def _send(*, to: str, subject: str, template: str, context: dict) -> None:
-    """Sent at once (the account is already saved); a mail server that is down is logged, not a 500: the
-    holder can ask for the link again from their account page."""
+def mail_language(user: User) -> str:
+    """The language of an email the holder asked for on a page: their own choice, else that page's."""
+    if getattr(user, "language", "") in CODES:
+        return user_language(user)
+    current = translation.get_language() or ""
+    return current if current in CODES else settings.LANGUAGE_CODE
+
+
+def _send(*, user: User, subject: str, template: str, context: dict) -> None:
+    """Sent at once (the account is already saved), in the holder's language; a mail server that is down is
+    logged, not a 500: the holder can ask for the link again from their account page."""
     try:
-        send_mail(
-            subject=subject,
-            message=render_to_string(template, {"site_url": settings.SITE_URL, **context}),
-            from_email=None,
-            recipient_list=[to],
-        )
+        with translation.override(mail_language(user)):
+            send_mail(
+                subject=gettext(subject),
+                message=render_to_string(template, {"site_url": settings.SITE_URL, "user": user, **context}),
+                from_email=None,
+                recipient_list=[user.email],
+            )
     except Exception:  # any SMTP or connection failure
         log.exception("Could not send %s", template)
 
 
 def send_verification_email(*, user: User) -> None:
     _send(
-        to=user.email,
-        subject="Confirm your email address for CSE awareness training",
+        user=user,
+        subject=gettext_noop("Confirm your email address for CSE awareness training"),
         template="accounts/email/verify.txt",
-        context={"user": user, "url": verification_url(user), "days": settings.EMAIL_VERIFICATION_DAYS},
+        context={"url": verification_url(user), "days": settings.EMAIL_VERIFICATION_DAYS},
     )
 
 
@@ -85,11 +97,10 @@ def send_sign_up_attempt_email(*, user: User) -> None:
     """Someone tried to sign up with an address that already has an account: tell its owner, and say
     nothing different on the page."""
     _send(
-        to=user.email,
-        subject="Someone tried to sign up with your email address",
+        user=user,
+        subject=gettext_noop("Someone tried to sign up with your email address"),
         template="accounts/email/sign_up_attempt.txt",
         context={
-            "user": user,
             "login_url": settings.SITE_URL + reverse("login"),
             "reset_url": settings.SITE_URL + reverse("password_reset"),
         },

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -12,16 +13,32 @@ from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from elearning.language import user_language
+
 from . import personal_data, services, sign_up
-from .forms import EMAIL_REQUIRED, CertificateNameForm, DeleteAccountForm, LicenceNumberForm, SignUpForm
+from .forms import (
+    EMAIL_REQUIRED,
+    CertificateNameForm,
+    DeleteAccountForm,
+    LanguageForm,
+    LicenceNumberForm,
+    SignUpForm,
+    UserLanguagePasswordResetForm,
+)
 from .models import User
-from .verification import send_sign_up_attempt_email, send_verification_email, user_from_verification_token
+from .verification import (
+    mail_language,
+    send_sign_up_attempt_email,
+    send_verification_email,
+    user_from_verification_token,
+)
 
 RESET_RATE_PER_IP = "10/h"
 RESET_RATE_PER_ACCOUNT = "3/h"
@@ -56,6 +73,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password1"],
                 certificate_name=form.cleaned_data["certificate_name"],
+                language=translation.get_language() or "",  # the language they signed up in
             )
             send_verification_email(user=user)
         return redirect("accounts:signup_sent")
@@ -79,9 +97,16 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
     if not request.user.is_authenticated and first_time:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     if request.user.is_authenticated:
-        messages.success(request, f"Thank you: {user.email} is confirmed. Certificates will be sent to it.")
+        with translation.override(mail_language(user)):  # the next page is in their language
+            messages.success(
+                request,
+                gettext("Thank you: %(email)s is confirmed. Certificates will be sent to it.")
+                % {"email": user.email},
+            )
         return redirect("courses:dashboard")
-    messages.success(request, f"{user.email} is already confirmed. Log in to continue.")
+    messages.success(
+        request, gettext("%(email)s is already confirmed. Log in to continue.") % {"email": user.email}
+    )
     return redirect("login")
 
 
@@ -91,10 +116,12 @@ def verify_email_resend(request: HttpRequest) -> HttpResponse:
     if request.user.email_verified:
         return redirect("accounts:profile")
     if sign_up.resend_limited(request):
-        messages.error(request, "We have sent several links already. Wait an hour, then ask again.")
+        messages.error(request, gettext("We have sent several links already. Wait an hour, then ask again."))
         return redirect("accounts:profile")
     send_verification_email(user=request.user)
-    messages.success(request, f"We have sent a new link to {request.user.email}.")
+    messages.success(
+        request, gettext("We have sent a new link to %(email)s.") % {"email": request.user.email}
+    )
     return redirect("accounts:profile")
 
 
@@ -107,16 +134,12 @@ def profile(request: HttpRequest) -> HttpResponse:
             user=request.user, certificate_name=form.cleaned_data["certificate_name"]
         )
         messages.success(
-            request, "Your certificate name has been saved. Certificates already issued keep the old name."
+            request,
+            gettext("Your certificate name has been saved. Certificates already issued keep the old name."),
         )
         return redirect("accounts:profile")
     status = 400 if request.method == "POST" else 200
-    return render(
-        request,
-        "accounts/profile.html",
-        {"form": form, "licence_form": LicenceNumberForm(instance=request.user)},
-        status=status,
-    )
+    return render(request, "accounts/profile.html", _profile_context(request, form=form), status=status)
 
 
 @login_required
@@ -129,24 +152,57 @@ def licence_number(request: HttpRequest) -> HttpResponse:
         )
         if request.user.licence_number:
             messages.success(
-                request, f"Your licence or badge number {request.user.licence_number} has been saved."
+                request,
+                gettext("Your licence or badge number %(number)s has been saved.")
+                % {"number": request.user.licence_number},
             )
         else:
-            messages.success(request, "Your licence or badge number has been removed.")
+            messages.success(request, gettext("Your licence or badge number has been removed."))
         return redirect("accounts:profile")
     request.user.refresh_from_db(fields=["licence_number"])
-    return render(
-        request,
-        "accounts/profile.html",
-        {"form": CertificateNameForm(instance=request.user), "licence_form": form},
-        status=400,
+    return render(request, "accounts/profile.html", _profile_context(request, licence_form=form), status=400)
+
+
+def _profile_context(request: HttpRequest, **forms) -> dict:
+    """The three forms of "Your details": the one that was sent (with its errors), the others fresh."""
+    user = request.user
+    return {
+        "form": forms.get("form") or CertificateNameForm(instance=user),
+        "licence_form": forms.get("licence_form") or LicenceNumberForm(instance=user),
+        # the page's language: the user's own choice when they have made one (elearning.language)
+        "language_form": forms.get("language_form")
+        or LanguageForm(initial={"language": translation.get_language()}),
+    }
+
+
+@login_required
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    """Welsh or English, kept on the account (and in the cookie, for pages after logging out)."""
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        context = _profile_context(request, language_form=form)
+        return render(request, "accounts/profile.html", context, status=400)
+    code = services.user_language_update(user=request.user, language=form.cleaned_data["language"])
+    with translation.override(code):  # said in the language just chosen
+        messages.success(request, gettext("Your language has been saved."))
+    response = redirect("accounts:profile")
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=True,
     )
+    return response
 
 
 @login_required
 @require_GET
 def data_download(request: HttpRequest) -> HttpResponse:
-    data = personal_data.personal_data_for(user=request.user)
+    with translation.override(user_language(request.user)):  # any text in it, in the holder's language
+        data = personal_data.personal_data_for(user=request.user)
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
         content_type="application/json; charset=utf-8",
@@ -164,7 +220,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.user_delete(user=request.user)
         logout(request)
-        messages.success(request, "Your account has been deleted.")
+        messages.success(request, gettext("Your account has been deleted."))
         return redirect("home")
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/delete.html", {"form": form}, status=status)
@@ -182,6 +238,7 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
     """Django's reset view, limited per IP address and per email address so it cannot be used to flood
     someone's inbox or probe many addresses."""
 
+    form_class = UserLanguagePasswordResetForm
     email_template_name = "registration/password_reset_email.txt"
     html_email_template_name = "registration/password_reset_email.html"
     subject_template_name = "registration/password_reset_subject.txt"

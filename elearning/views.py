@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from courses import selectors as course_selectors
 
@@ -29,7 +30,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    message = (
+    message = gettext(
         "This form has expired or was sent from somewhere else, so nothing has been changed. "
         "Go back, reload the page and try again."
     )

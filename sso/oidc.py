@@ -13,6 +13,7 @@ from authlib.common.security import generate_token
 from authlib.integrations.requests_client import OAuth2Session
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
 
 # authlib 1.x warns on importing authlib.jose (to be replaced by joserfc in authlib 2.0; still supported in
 # 1.x, which pyproject pins). The warning went to stderr of every manage.py command; keep it out of there.
@@ -47,7 +48,7 @@ def _get_json(url: str) -> dict:
         response.raise_for_status()
         return response.json()
     except (requests.RequestException, ValueError) as exc:
-        raise OIDCError("Your organisation's sign-in service did not answer. Try again later.") from exc
+        raise OIDCError(_("Your organisation's sign-in service did not answer. Try again later.")) from exc
 
 
 def discovery(issuer: str) -> dict:
@@ -57,7 +58,7 @@ def discovery(issuer: str) -> dict:
     if document is None:
         document = _get_json(f"{issuer}/.well-known/openid-configuration")
         if document.get("issuer", "").rstrip("/") != issuer:  # OpenID Connect Discovery 1.0, section 4.3
-            raise OIDCError("Your organisation's sign-in service is not set up as we expect.")
+            raise OIDCError(_("Your organisation's sign-in service is not set up as we expect."))
         cache.set(key, document, DISCOVERY_SECONDS)
     return document
 
@@ -91,10 +92,10 @@ def exchange_code(config: OrganisationSSO, *, code: str, code_verifier: str, red
             meta["token_endpoint"], code=code, code_verifier=code_verifier, timeout=TIMEOUT
         )
     except Exception as exc:  # authlib raises OAuthError, requests its own: all mean no token
-        raise OIDCError("Your organisation's sign-in service refused the sign-in. Try again.") from exc
+        raise OIDCError(_("Your organisation's sign-in service refused the sign-in. Try again.")) from exc
     id_token = token.get("id_token")
     if not id_token:
-        raise OIDCError("Your organisation's sign-in service sent no identity.")
+        raise OIDCError(_("Your organisation's sign-in service sent no identity."))
     return id_token
 
 
@@ -118,6 +119,6 @@ def verify_id_token(config: OrganisationSSO, *, id_token: str, nonce: str) -> di
         claims.validate(leeway=60)
     except Exception as exc:  # authlib's and joserfc's JoseError, ValueError on bad base64/JSON: all refuse
         raise OIDCError(
-            "The identity from your organisation's sign-in service could not be checked."
+            _("The identity from your organisation's sign-in service could not be checked.")
         ) from exc
     return dict(claims)

@@ -5,22 +5,31 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts import two_factor
 from accounts.names import normalise_name
+from elearning.language import CODES
 from organisations.models import Membership
 from organisations.services import membership_add
 
 from .models import OrganisationSSO, SSOIdentity
 
-STAFF_REFUSED = (
+STAFF_REFUSED = _(
     "This is a staff account: staff cannot sign in through an organisation. Log in with your password."
 )
 
 
 class SignInRefused(Exception):
     """Nothing was created or linked; the message is safe to show."""
+
+
+def _current_language() -> str:
+    """A new account keeps the language its holder was using when it was made (issue 21)."""
+    code = translation.get_language() or ""
+    return code if code in CODES else ""
 
 
 def email_domain(email: str) -> str:
@@ -49,10 +58,10 @@ def password_login_refusal(user) -> str | None:
     first = blocked.first()
     if first is None:
         return None
-    return (
-        f"{first.organisation.name} signs its members in with its own account. "
+    return gettext(
+        "%(organisation)s signs its members in with its own account. "
         "Use “Continue with your organisation” instead of a password."
-    )
+    ) % {"organisation": first.organisation.name}
 
 
 def sign_in(*, config: OrganisationSSO, claims: dict):
@@ -61,11 +70,14 @@ def sign_in(*, config: OrganisationSSO, claims: dict):
     email = (claims.get("email") or "").strip().lower()
     verified = claims.get("email_verified") is True
     if not subject:
-        raise SignInRefused("Your organisation's sign-in service did not say who you are.")
+        raise SignInRefused(gettext("Your organisation's sign-in service did not say who you are."))
     if email_domain(email) not in config.domains:
         raise SignInRefused(
-            f"The address {email or '(none)'} is not one {config.organisation.name} signs in here. "
-            "Log in with your password instead."
+            gettext(
+                "The address %(email)s is not one %(organisation)s signs in here. "
+                "Log in with your password instead."
+            )
+            % {"email": email or gettext("(none)"), "organisation": config.organisation.name}
         )
     User = get_user_model()
     with transaction.atomic():
@@ -75,8 +87,10 @@ def sign_in(*, config: OrganisationSSO, claims: dict):
         else:
             if not verified:  # never link or create on an address the provider has not checked
                 raise SignInRefused(
-                    "Your organisation's sign-in service has not confirmed your email address, so we cannot "
-                    "sign you in with it. Ask your IT team, or log in with your password."
+                    gettext(
+                        "Your organisation's sign-in service has not confirmed your email address, so we "
+                        "cannot sign you in with it. Ask your IT team, or log in with your password."
+                    )
                 )
             user = User.objects.filter(email__iexact=email).first()
             if user is not None and user.is_staff:
@@ -90,7 +104,9 @@ def sign_in(*, config: OrganisationSSO, claims: dict):
                 user.save(update_fields=["email_verified_at"])
             if user is None:
                 name = normalise_name(claims.get("name") or email.partition("@")[0])
-                user = User.objects.create_user(email=email, password=None, certificate_name=name)
+                user = User.objects.create_user(
+                    email=email, password=None, certificate_name=name, language=_current_language()
+                )
                 user.email_verified_at = timezone.now()
                 user.save(update_fields=["email_verified_at"])
             try:
@@ -101,6 +117,6 @@ def sign_in(*, config: OrganisationSSO, claims: dict):
         if user.is_staff:  # linked earlier, made staff since: staff log in with our own password and 2FA
             raise SignInRefused(STAFF_REFUSED)
         if not user.is_active:
-            raise SignInRefused("This account is switched off. Ask our staff.")
+            raise SignInRefused(gettext("This account is switched off. Ask our staff."))
         membership_add(organisation=config.organisation, user=user, role=Membership.Role.LEARNER)
     return user

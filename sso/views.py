@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -23,15 +24,18 @@ from .models import OrganisationSSO
 
 FLOW_KEY = "sso_flow"
 FLOW_SECONDS = 10 * 60
+NO_SSO = _("Your organisation does not sign in here with its own account. Log in with your password.")
+EXPIRED = _("This sign-in link has expired or is not one we started. Start again.")
+NOT_SIGNED_IN = _("Your organisation's sign-in service did not sign you in. Start again.")
 
 
 class EmailForm(forms.Form):
     email = forms.EmailField(
-        label="Your work email address",
+        label=_("Your work email address"),
         max_length=254,
         error_messages={
-            "required": "Enter your work email address",
-            "invalid": "Enter an email address like name@council.gov.uk",
+            "required": _("Enter your work email address"),
+            "invalid": _("Enter an email address like name@council.gov.uk"),
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
@@ -57,7 +61,7 @@ def start(request: HttpRequest) -> HttpResponse:
         if config is None:
             form.add_error(
                 "email",
-                "Your organisation does not sign in here with its own account. Log in with your password.",
+                NO_SSO,
             )
         else:
             try:
@@ -94,15 +98,15 @@ def callback(request: HttpRequest) -> HttpResponse:
         or not state
         or not constant_time_compare(state, flow.get("state", ""))
     ):
-        return _refused(request, "This sign-in link has expired or is not one we started. Start again.")
+        return _refused(request, EXPIRED)
     if request.GET.get("error"):
-        return _refused(request, "Your organisation's sign-in service did not sign you in. Start again.")
+        return _refused(request, NOT_SIGNED_IN)
     config = (
         OrganisationSSO.objects.select_related("organisation").filter(pk=flow["config"], enabled=True).first()
     )
     code = request.GET.get("code", "")
     if config is None or not code:
-        return _refused(request, "This sign-in link has expired or is not one we started. Start again.")
+        return _refused(request, EXPIRED)
     try:
         id_token = oidc.exchange_code(
             config, code=code, code_verifier=flow["verifier"], redirect_uri=_redirect_uri(request)

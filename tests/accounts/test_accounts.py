@@ -145,7 +145,7 @@ def test_home_page_says_what_the_course_is_and_the_footer_gives_999(client, samp
     assert "Create an account" in html
     assert sample_course.title in html
     assert "If a child is in immediate danger, call 999" in html
-    assert 'lang="en-GB"' in html
+    assert '<html lang="en"' in html  # issue 21: the page's language, from LANGUAGES
     assert 'href="#main-content"' in html
 
 

@@ -153,6 +153,12 @@ def rows(w) -> dict[str, tuple[str, str, dict, tuple]]:
             {"licence_number": ""},
             (LOGIN, 302, 302, 302),
         ),
+        "accounts:language": (
+            "post",
+            reverse("accounts:language"),
+            {"language": "en"},
+            (LOGIN, 302, 302, 302),
+        ),
         "accounts:data_download": ("get", reverse("accounts:data_download"), {}, (LOGIN, 200, 200, 200)),
         "accounts:delete": ("get", reverse("accounts:delete"), {}, (LOGIN, 200, 200, 200)),
         "login": ("get", reverse("login"), {}, (200, 302, 302, 302)),
