@@ -12,6 +12,7 @@ class ScormPackageForm(forms.Form):
     course = forms.ModelChoiceField(
         queryset=Course.objects.order_by("title"),
         empty_label=None,
+        label=_("Course"),
         error_messages={"required": _("Choose a course.")},
     )
     pathway = forms.ModelChoiceField(

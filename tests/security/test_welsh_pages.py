@@ -21,14 +21,98 @@ from tests.two_factor import login_verified
 pytestmark = pytest.mark.django_db
 
 # Whole words, case-sensitive: common English words of pages, forms and messages that Welsh text never uses.
-ENGLISH = (
-    "the and you your You Your This this with for from are not have has will can what What when When "
-    "here Here there There Log Sign Create account Continue Submit Back Start Next Previous Download Check "
-    "Save Cancel Delete Remove Change Search Send Invite Members member Certificates certificate Certificate "
-    "course Course courses unit Unit units quiz Quiz question Question Password password Email email Name "
-    "Details details Help help Problem problem error Error page Page found valid expired revoked attempts "
-    "passed Passed complete Complete Due due Overdue Manager manager Organisation organisation Skip"
-).split()
+ENGLISH = [
+    "the",
+    "and",
+    "you",
+    "your",
+    "You",
+    "Your",
+    "This",
+    "this",
+    "with",
+    "for",
+    "from",
+    "are",
+    "not",
+    "have",
+    "has",
+    "will",
+    "can",
+    "what",
+    "What",
+    "when",
+    "When",
+    "here",
+    "Here",
+    "there",
+    "There",
+    "Log",
+    "Sign",
+    "Create",
+    "account",
+    "Continue",
+    "Submit",
+    "Back",
+    "Start",
+    "Next",
+    "Previous",
+    "Download",
+    "Check",
+    "Save",
+    "Cancel",
+    "Delete",
+    "Remove",
+    "Change",
+    "Search",
+    "Send",
+    "Invite",
+    "Members",
+    "member",
+    "Certificates",
+    "certificate",
+    "Certificate",
+    "course",
+    "Course",
+    "courses",
+    "unit",
+    "Unit",
+    "units",
+    "quiz",
+    "Quiz",
+    "question",
+    "Question",
+    "Password",
+    "password",
+    "Email",
+    "email",
+    "Name",
+    "Details",
+    "details",
+    "Problem",
+    "problem",
+    "error",
+    "Error",
+    "page",
+    "Page",
+    "found",
+    "valid",
+    "expired",
+    "revoked",
+    "attempts",
+    "passed",
+    "Passed",
+    "complete",
+    "Complete",
+    "Due",
+    "due",
+    "Overdue",
+    "Manager",
+    "manager",
+    "Organisation",
+    "organisation",
+    "Skip",
+]
 ENGLISH_RE = re.compile(r"(?<![\w'’-])(" + "|".join(map(re.escape, ENGLISH)) + r")(?![\w'’-])")
 STORY_TEXTS = ("heading", "text", "why", "feedback", "alt")
 
@@ -46,7 +130,11 @@ class _VisibleText(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag in self.VOID:
             return
-        hidden = bool(self.stack and self.stack[-1]) or tag in ("script", "style") or dict(attrs).get("lang") == "en"
+        hidden = (
+            bool(self.stack and self.stack[-1])
+            or tag in ("script", "style")
+            or dict(attrs).get("lang") == "en"
+        )
         self.stack.append(hidden)
 
     def handle_endtag(self, tag):
@@ -91,12 +179,16 @@ def _welsh_for_everything() -> None:
 
 
 def _people_and_places(w) -> list[str]:
-    """Data the pages show as it is: names, addresses and organisations' names (factories make them English)."""
+    """Data the pages show as it is: names, addresses, organisations' names (factories make them English)."""
     from accounts.models import User
-    from organisations.models import Organisation
+    from certificates.models import Certificate
+    from organisations.models import LocalContact, Organisation
 
     data = [u.certificate_name for u in User.objects.all()] + [u.email for u in User.objects.all()]
     data += [o.name for o in Organisation.objects.all()]
+    # An organisation's own contacts, as its manager wrote them; a certificate's titles, in its language.
+    data += [t for c in LocalContact.objects.all() for t in (c.label, c.name, c.when_to_use)]
+    data += [t for row in Certificate.objects.all() for t in (row.course_title, row.pathway_title)]
     return sorted({d for d in data if d}, key=len, reverse=True)
 
 
