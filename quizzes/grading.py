@@ -37,3 +37,26 @@ class Grade:
     @property
     def is_correct(self) -> bool:
         return self.score >= 0.999
+
+
+@dataclass(frozen=True)
+class MatchAnswer:
+    """A matching question's answer (issue 21): sent and stored as its English text, shown in the active
+    language, so an attempt started in one language is submitted in the other."""
+
+    value: str
+    text: str
+
+
+def english_of(row, name: str) -> str:
+    """A translated field's English text (the `_en` column modeltranslation adds; the field itself before)."""
+    return getattr(row, f"{name}_en", None) or getattr(row, name)
+
+
+def answer_texts(question, choices) -> dict[str, str]:
+    """A matching question's answers: {English text: the active language's text}, distractors included."""
+    texts = {english_of(c, "match"): c.match for c in choices}
+    shown = question.distractors or []
+    for index, answer in enumerate(getattr(question, "distractors_en", None) or shown):
+        texts.setdefault(answer, shown[index] if index < len(shown) else answer)
+    return texts

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
@@ -14,7 +13,7 @@ from polymorphic.models import PolymorphicModel
 
 from courses.models import Enrolment, Pathway, Unit
 
-from .grading import ChoiceFeedback, FormOption, Grade, InvalidResponse
+from .grading import ChoiceFeedback, FormOption, Grade, InvalidResponse, MatchAnswer, answer_texts, english_of
 
 __all__ = ["ChoiceFeedback", "FormOption", "Grade", "InvalidResponse"]  # re-exported; models follow
 
@@ -284,16 +283,8 @@ class MatchingQuestion(Question):
     def set_type_fields(self, **values: Any) -> None:
         self.distractors = list(values.get("distractors") or [])
 
-    # Answers are sent and stored as their English text, whatever language the page is in (issue 21), so an
-    # attempt started in English can be submitted in Welsh; each is shown in the active language.
     def _answer_texts(self, choices: list[Choice]) -> dict[str, str]:
-        """{English answer: the active language's text of it}."""
-        texts = {_english(c, "match"): c.match for c in choices}
-        english_distractors = getattr(self, "distractors_en", None) or self.distractors or []
-        for index, answer in enumerate(english_distractors):
-            shown = self.distractors[index] if index < len(self.distractors or []) else answer
-            texts.setdefault(answer, shown)
-        return texts
+        return answer_texts(self, choices)  # {English answer: its text in the active language} (MatchAnswer)
 
     def answers(self, choices: list[Choice]) -> list[str]:
         return sorted(self._answer_texts(choices))
@@ -333,22 +324,11 @@ class MatchingQuestion(Question):
         right = 0
         for c in choices:
             given = matches.get(c.key)
-            ok = given == _english(c, "match")
+            ok = given == english_of(c, "match")
             right += ok
             chosen = texts.get(given, given) if given else gettext("no answer")
             items.append(ChoiceFeedback(text=c.text, chosen=chosen, is_right=ok, feedback=c.feedback))
         return Grade(score=right / len(choices) if choices else 0.0, items=items)
-
-
-@dataclass(frozen=True)
-class MatchAnswer:
-    value: str  # sent by the form and stored: the English text
-    text: str  # shown: the active language's text
-
-
-def _english(row: models.Model, name: str) -> str:
-    """A translated field's English text (the `_en` column modeltranslation adds; the field itself before)."""
-    return getattr(row, f"{name}_en", None) or getattr(row, name)
 
 
 QUESTION_TYPES: dict[str, type[Question]] = {

@@ -57,6 +57,17 @@ def _media_and_mail(tmp_path, settings):
 
 
 @pytest.fixture(autouse=True)
+def _english_to_start_with():
+    """Every test starts in English: a Welsh request leaves Welsh active in the thread (Django does not reset
+    it after the response), and services called directly afterwards would speak Welsh."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters live in the cache: every test starts with none."""
     from django.core.cache import cache

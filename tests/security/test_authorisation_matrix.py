@@ -215,6 +215,9 @@ def rows(w) -> dict[str, tuple[str, str, dict, tuple]]:
             {},
             (LOGIN, 200, 404, 404),
         ),
+        "certificates:download_bilingual": (  # issue 21: the holder's, drawn on demand
+            "get", reverse("certificates:download_bilingual", args=[code]), {}, (LOGIN, 200, 404, 404)
+        ),
         "certificates:renew": (
             "post",
             reverse("certificates:renew", args=[code]),
