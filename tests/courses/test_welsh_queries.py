@@ -1,4 +1,4 @@
-"""Issue 21: translation adds no query to learner pages (Welsh is in the same rows: django-modeltranslation)."""
+"""Issue 21: translation adds no query to learner pages (the Welsh is in the same rows: modeltranslation)."""
 
 from __future__ import annotations
 
