@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -20,7 +19,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from elearning.language import user_language
+from elearning.language import remember_language, user_language
 
 from . import personal_data, services, sign_up
 from .forms import (
@@ -186,16 +185,7 @@ def language(request: HttpRequest) -> HttpResponse:
     code = services.user_language_update(user=request.user, language=form.cleaned_data["language"])
     with translation.override(code):  # said in the language just chosen
         messages.success(request, gettext("Your language has been saved."))
-    response = redirect("accounts:profile")
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        code,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=True,
-    )
-    return response
+    return remember_language(redirect("accounts:profile"), code)
 
 
 @login_required

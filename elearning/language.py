@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db.models import Expression, F, TextField, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -75,8 +74,14 @@ def switch(request: HttpRequest, code: str) -> HttpResponse:
     ):
         target = reverse("home")
     if request.user.is_authenticated and getattr(request.user, "language", None) != code:
-        get_user_model().objects.filter(pk=request.user.pk).update(language=code)
-    response = HttpResponseRedirect(target)
+        from accounts.services import user_language_update  # accounts.services reads CODES from here
+
+        user_language_update(user=request.user, language=code)
+    return remember_language(HttpResponseRedirect(target), code)
+
+
+def remember_language(response: HttpResponse, code: str) -> HttpResponse:
+    """The `language` cookie, for the pages after logging out (LocaleMiddleware reads it)."""
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         code,
