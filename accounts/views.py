@@ -10,16 +10,18 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from elearning.language import remember_language, user_language
+from elearning.language import CODES, remember_language, user_language
 
 from . import personal_data, services, sign_up
 from .forms import (
@@ -244,3 +246,19 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
             response["Retry-After"] = "3600"
             return response
         return super().post(request, *args, **kwargs)
+
+
+@require_GET
+@never_cache
+def language_switch(request: HttpRequest, code: str) -> HttpResponse:
+    """Change language and go back to the same page (`next`, a path on this site only)."""
+    if code not in CODES:
+        raise Http404("No such language.")
+    target = request.GET.get("next", "")
+    if not target or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("home")
+    if request.user.is_authenticated and getattr(request.user, "language", None) != code:
+        services.user_language_update(user=request.user, language=code)
+    return remember_language(HttpResponseRedirect(target), code)

@@ -2,8 +2,9 @@
 
 Anonymous visitors get the language of the `language` cookie, else of their browser (Accept-Language), as
 Django's LocaleMiddleware finds it. A signed-in user who has chosen one gets theirs on every page, in every
-email, reminder, export and PDF (`user_language`). The "Cymraeg / English" link on every page (`switch`) keeps
-the visitor on the page they were on.
+email, reminder, export and PDF (`user_language`). The "Cymraeg / English" link on every page
+(`accounts.views.language_switch`, which saves the choice on the account) keeps the visitor on the page they
+were on.
 """
 
 from __future__ import annotations
@@ -13,12 +14,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db.models import Expression, F, TextField, Value
 from django.db.models.functions import Coalesce, NullIf
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 
 CODES = {code for code, _ in settings.LANGUAGES}
 
@@ -60,24 +57,6 @@ class UserLanguageMiddleware:
                 translation.activate(code)
                 request.LANGUAGE_CODE = code
         return self.get_response(request)
-
-
-@require_GET
-@never_cache
-def switch(request: HttpRequest, code: str) -> HttpResponse:
-    """Change language and go back to the same page (`next`, a path on this site only)."""
-    if code not in CODES:
-        raise Http404("No such language.")
-    target = request.GET.get("next", "")
-    if not target or not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = reverse("home")
-    if request.user.is_authenticated and getattr(request.user, "language", None) != code:
-        from accounts.services import user_language_update  # accounts.services reads CODES from here
-
-        user_language_update(user=request.user, language=code)
-    return remember_language(HttpResponseRedirect(target), code)
 
 
 def remember_language(response: HttpResponse, code: str) -> HttpResponse:
