@@ -243,14 +243,16 @@ def unit_visit(*, enrolment: Enrolment, unit: Unit, now=None) -> None:
     which opens the unit's quiz. The previous stint (the unit page opened before) is credited, capped, and
     this one starts now; the last unit opened is remembered for "continue where you left off".
 
-    Three or four writes, no lock: the enrolment (time, stint, last unit), the previous unit's time, this
-    unit's visit (an insert the first time)."""
+    Two or three writes, no lock: the enrolment (time, stint, last unit); the previous unit's time, in the
+    same statement as this unit's visit when it is the same unit (a reload); this unit's visit (an insert the
+    first time, straight away when selectors.enrolment_current has read that it was never opened)."""
     now = now or timezone.now()
     updates: dict = {"unit_opened_at": now}
     if enrolment.last_unit_id != unit.pk and not enrolment.is_complete:
         updates["last_unit"] = unit
     opened, previous = enrolment.unit_opened_at, enrolment.last_unit_id
     credited = False
+    visit: dict = {"last_opened_at": now, "times_opened": F("times_opened") + 1}
     if opened is not None and previous is not None:
         seconds = _stint_seconds(opened, now)
         # Only the request that closes the stint credits it (two tabs, a double click).
@@ -259,7 +261,9 @@ def unit_visit(*, enrolment: Enrolment, unit: Unit, now=None) -> None:
                 seconds_spent=F("seconds_spent") + seconds, **updates
             )
         )
-        if credited:
+        if credited and previous == unit.pk:
+            visit["seconds_spent"] = F("seconds_spent") + seconds
+        elif credited:
             UnitVisit.objects.filter(enrolment_id=enrolment.pk, unit_id=previous).update(
                 seconds_spent=F("seconds_spent") + seconds
             )
@@ -268,11 +272,12 @@ def unit_visit(*, enrolment: Enrolment, unit: Unit, now=None) -> None:
     for name, value in updates.items():
         setattr(enrolment, name, value)
     opened_ids = getattr(enrolment, "opened_unit_ids", None)  # brought by selectors.enrolment_current
+    never_opened = opened_ids is not None and unit.pk not in opened_ids
     if opened_ids is not None:
         opened_ids.add(unit.pk)
-    seen = UnitVisit.objects.filter(enrolment=enrolment, unit=unit).update(
-        last_opened_at=now, times_opened=F("times_opened") + 1
-    )
+    seen = 0
+    if not never_opened:
+        seen = UnitVisit.objects.filter(enrolment=enrolment, unit=unit).update(**visit)
     if not seen:
         UnitVisit.objects.bulk_create(
             [UnitVisit(enrolment=enrolment, unit=unit, first_opened_at=now, last_opened_at=now)],
@@ -317,11 +322,14 @@ def unit_complete(
         UnitProgress.objects.bulk_create(
             [UnitProgress(enrolment=locked, unit=unit, completed_at=now)], ignore_conflicts=True
         )
-        progress = UnitProgress.objects.get(enrolment_id=locked.pk, unit_id=unit.pk)
+        # Every unit done, in one read after the insert (under the lock, so a unit completed by another
+        # request that held the lock before is counted): this unit's row and how many there are.
+        rows = list(UnitProgress.objects.filter(enrolment_id=locked.pk))
+        progress = next(row for row in rows if row.unit_id == unit.pk)
         if progress.completed_at == now:  # this call inserted it (under the enrolment's lock)
             progress.enrolment = locked
             unit_completed.send(sender=UnitProgress, progress=progress)
-        _complete_if_done(locked)
+        _complete_if_done(locked, done=len(rows))
         done = getattr(enrolment, "done_unit_ids", None)
         if done is not None:  # what enrolment_current brought stays true for the rest of the request
             done.add(unit.pk)
@@ -331,16 +339,17 @@ def unit_complete(
     return progress
 
 
-def _complete_if_done(locked: Enrolment) -> bool:
+def _complete_if_done(locked: Enrolment, *, done: int | None = None) -> bool:
     """Complete a locked, open enrolment that the completion rule no longer blocks; `enrolment_completed`
-    goes out once."""
+    goes out once. `done`: its units done, when the caller has just read them under the lock."""
     if locked.completed_at is not None:
         return False
     if Enrolment._meta.get_field("course").is_cached(locked):  # its cached structure: fresh with the row
         total = course_structure(course=locked.course).units_total
     else:
         total = Unit.objects.filter(course_id=locked.course_id).count()
-    done = UnitProgress.objects.filter(enrolment=locked).count()
+    if done is None:
+        done = UnitProgress.objects.filter(enrolment=locked).count()
     if done < total or enrolment_completion_blockers(enrolment=locked):  # the counts first: cheap
         return False
     locked.completed_at = timezone.now()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -49,6 +49,7 @@ class SubmitResult:
     # The quiz changed (a content reload or an admin edit) after the attempt was opened: it was voided,
     # nothing was graded, and the learner is shown the quiz as it is now.
     voided: bool = False
+    read: Attempt | None = None  # the attempt as read (locked) for this submit, whatever the outcome
 
 
 def _attempt_is_stale(attempt: Attempt, bank_ids: list[int]) -> bool:
@@ -106,13 +107,24 @@ def attempt_submit(*, attempt: Attempt, data: Any) -> SubmitResult:
     raises InvalidResponse and changes nothing; a second submit raises AttemptNotAllowed."""
     if Attempt._meta.get_field("enrolment").is_cached(attempt):
         selectors.enrolment_attempts_forget(enrolment=attempt.enrolment)  # read again after this submit
+    return _submit(Q(pk=attempt.pk), data)
+
+
+def attempt_submit_for_learner(*, public_id: Any, learner: Any, data: Any) -> SubmitResult:
+    """The quiz page's submit: the learner's attempt by its public id, read once, locked (issue 20: one load
+    per submit). Raises Attempt.DoesNotExist for unknown ids and other learners' attempts alike; the refusals
+    (AttemptNotAllowed and its kinds) carry the attempt read as `.attempt`, for the page that explains."""
+    return _submit(Q(public_id=public_id, enrolment__learner=learner), data)
+
+
+def _submit(which: Q, data: Any) -> SubmitResult:
     with transaction.atomic():
         # One query: the attempt and its enrolment locked (a pass completes the unit under that lock), with
-        # its quiz, unit and course, and whether the learner has opened the unit (read before you are
-        # tested; a role change or a release can close it again).
+        # its quiz, unit and course, the learner's pathway, and whether the learner has opened the unit (read
+        # before you are tested; a role change or a release can close it again).
         locked = (
             Attempt.objects.select_for_update(of=("self", "enrolment"))
-            .select_related("quiz__unit__course", "enrolment")
+            .select_related("quiz__unit__course", "enrolment__pathway")
             .annotate(
                 unit_opened=Exists(
                     UnitVisit.objects.filter(
@@ -121,73 +133,83 @@ def attempt_submit(*, attempt: Attempt, data: Any) -> SubmitResult:
                 ),
                 unfinished_story=course_stories.attempt_unfinished_story(),
             )
-            .get(pk=attempt.pk)
+            .get(which)
         )
-        if locked.submitted_at is not None:
-            raise AttemptNotAllowed("This attempt has already been submitted.")
-        blocker = course_services.assessment_blocker_reason(
-            opened=locked.unit_opened, unfinished_story=locked.unfinished_story
-        )
-        if blocker:  # not opened (a role change or a release can close it again), or a story not finished
-            raise UnitNotOpened(blocker)
-        allowance = rules.allowance_for(enrolment=locked.enrolment, quiz=locked.quiz)
-        if allowance.is_locked:
-            raise QuizLocked(allowance)
-        questions = selectors.questions_with_choices(question_ids=locked.question_ids, attempt=locked)
-        # A frozen question gone (retired, deleted, retyped) or the content changed since it was opened:
-        # never grade out of a different total, nor against questions the learner was not shown.
-        found = [question.pk for question, _ in questions]
-        if found != locked.question_ids or _attempt_is_stale(locked, locked.question_ids):
-            Attempt.objects.filter(pk=locked.pk, submitted_at__isnull=True).delete()
-            return SubmitResult(attempt=None, errors={}, responses={}, voided=True)
-        errors: dict[int, str] = {}
-        responses: dict[int, dict] = {}
-        for question, choices in questions:
-            response, error = question.parse(data, choices)
-            responses[question.pk] = response
-            if error:
-                errors[question.pk] = error
-        if errors:
-            return SubmitResult(attempt=None, errors=errors, responses=responses)
+        if locked.enrolment.course_id == locked.quiz.unit.course_id:
+            locked.enrolment.course = locked.quiz.unit.course  # the same row: not read twice
+        try:
+            return _grade(locked, data)
+        except AttemptNotAllowed as refused:
+            refused.attempt = locked
+            raise
 
-        answers = []
-        total = 0.0
-        for order, (question, choices) in enumerate(questions, start=1):
-            grade = question.grade(responses[question.pk], choices)
-            total += grade.score
-            answers.append(
-                Answer(
-                    attempt=locked,
-                    question=question,
-                    order=order,
-                    response=responses[question.pk],
-                    score=grade.score,
-                    is_correct=grade.is_correct,
-                    snapshot={
-                        "type": question.type_name,
-                        "prompt": question.prompt,
-                        "scenario": question.scenario.text if question.scenario else "",
-                        "section": question.section,
-                        "explanation": question.explanation,
-                        "items": [item.__dict__ for item in grade.items],
-                    },
-                )
+
+def _grade(locked: Attempt, data: Any) -> SubmitResult:
+    """Grade the locked attempt, inside _submit's transaction and under its locks."""
+    if locked.submitted_at is not None:
+        raise AttemptNotAllowed("This attempt has already been submitted.")
+    blocker = course_services.assessment_blocker_reason(
+        opened=locked.unit_opened, unfinished_story=locked.unfinished_story
+    )
+    if blocker:  # not opened (a role change or a release can close it again), or a story not finished
+        raise UnitNotOpened(blocker)
+    allowance = rules.allowance_for(enrolment=locked.enrolment, quiz=locked.quiz)
+    if allowance.is_locked:
+        raise QuizLocked(allowance)
+    questions = selectors.questions_with_choices(question_ids=locked.question_ids, attempt=locked)
+    # A frozen question gone (retired, deleted, retyped) or the content changed since it was opened:
+    # never grade out of a different total, nor against questions the learner was not shown.
+    found = [question.pk for question, _ in questions]
+    if found != locked.question_ids or _attempt_is_stale(locked, locked.question_ids):
+        Attempt.objects.filter(pk=locked.pk, submitted_at__isnull=True).delete()
+        return SubmitResult(attempt=None, errors={}, responses={}, voided=True, read=locked)
+    errors: dict[int, str] = {}
+    responses: dict[int, dict] = {}
+    for question, choices in questions:
+        response, error = question.parse(data, choices)
+        responses[question.pk] = response
+        if error:
+            errors[question.pk] = error
+    if errors:
+        return SubmitResult(attempt=None, errors=errors, responses=responses, read=locked)
+
+    answers = []
+    total = 0.0
+    for order, (question, choices) in enumerate(questions, start=1):
+        grade = question.grade(responses[question.pk], choices)
+        total += grade.score
+        answers.append(
+            Answer(
+                attempt=locked,
+                question=question,
+                order=order,
+                response=responses[question.pk],
+                score=grade.score,
+                is_correct=grade.is_correct,
+                snapshot={
+                    "type": question.type_name,
+                    "prompt": question.prompt,
+                    "scenario": question.scenario.text if question.scenario else "",
+                    "section": question.section,
+                    "explanation": question.explanation,
+                    "items": [item.__dict__ for item in grade.items],
+                },
             )
-        Answer.objects.bulk_create(answers)
-        locked.score = round(100 * total / len(questions)) if questions else 0
-        locked.passed = locked.score >= locked.quiz.pass_mark
-        locked.submitted_at = timezone.now()
-        locked.is_practice = allowance.passed
-        spent = int((locked.submitted_at - locked.started_at).total_seconds())
-        locked.seconds_spent = max(0, min(spent, rules.QUIZ_MAX_SECONDS))
-        locked.save(update_fields=["score", "passed", "submitted_at", "is_practice", "seconds_spent"])
-        course_services.enrolment_add_time(enrolment=locked.enrolment, seconds=locked.seconds_spent)
-        if locked.passed and not locked.enrolment.is_complete:
-            locked.enrolment.course = locked.quiz.unit.course
-            course_services.unit_complete(
-                enrolment=locked.enrolment, unit=locked.quiz.unit, locked_enrolment=locked.enrolment
-            )
-    return SubmitResult(attempt=locked, errors={}, responses=responses)
+        )
+    Answer.objects.bulk_create(answers)
+    locked.score = round(100 * total / len(questions)) if questions else 0
+    locked.passed = locked.score >= locked.quiz.pass_mark
+    locked.submitted_at = timezone.now()
+    locked.is_practice = allowance.passed
+    spent = int((locked.submitted_at - locked.started_at).total_seconds())
+    locked.seconds_spent = max(0, min(spent, rules.QUIZ_MAX_SECONDS))
+    locked.save(update_fields=["score", "passed", "submitted_at", "is_practice", "seconds_spent"])
+    course_services.enrolment_add_time(enrolment=locked.enrolment, seconds=locked.seconds_spent)
+    if locked.passed and not locked.enrolment.is_complete:
+        course_services.unit_complete(
+            enrolment=locked.enrolment, unit=locked.quiz.unit, locked_enrolment=locked.enrolment
+        )
+    return SubmitResult(attempt=locked, errors={}, responses=responses, read=locked)
 
 
 def lock_reset(*, enrolment: Enrolment, quiz: Quiz, by) -> LockReset:
@@ -213,6 +235,7 @@ __all__ = [
     "SubmitResult",
     "attempt_start",
     "attempt_submit",
+    "attempt_submit_for_learner",
     "lock_reset",
     "QuizLocked",
     "UnitNotOpened",

@@ -143,30 +143,36 @@ def _attempt_or_404(request: HttpRequest, public_id) -> Attempt:
 @login_required
 @require_POST
 def submit(request: HttpRequest, public_id) -> HttpResponse:
-    attempt = _attempt_or_404(request, public_id)
-    course, unit = attempt.quiz.unit.course, attempt.quiz.unit
-    if attempt.is_submitted:
-        return render(
-            request,
-            "quizzes/already_submitted.html",
-            {"attempt": attempt, "course": course, "unit": unit},
-            status=400,
-        )
+    # The attempt is read once, locked, by the service (issue 20); every refusal carries it for its page.
     try:
         # Refused with UnitNotOpened before the learner has opened the unit, or while a story of the unit is
         # not reached to an end (both checked in the attempt's locked query).
-        result = services.attempt_submit(attempt=attempt, data=request.POST)
+        result = services.attempt_submit_for_learner(
+            public_id=public_id, learner=request.user, data=request.POST
+        )
+    except Attempt.DoesNotExist as exc:
+        raise Http404("No such attempt.") from exc
     except services.UnitNotOpened as refused:
+        course, unit = refused.attempt.quiz.unit.course, refused.attempt.quiz.unit
         return _to_unit_first(request, course, unit, str(refused))
     except services.QuizLocked as locked:
+        attempt = locked.attempt
         return _render_locked(
             request,
-            course=course,
-            unit=unit,
+            course=attempt.quiz.unit.course,
+            unit=attempt.quiz.unit,
             enrolment=attempt.enrolment,
             quiz=attempt.quiz,
             allowance=locked.allowance,
             status=403,
+        )
+    except services.AttemptNotAllowed as refused:  # submitted already (a second tab, a double click)
+        attempt = refused.attempt
+        return render(
+            request,
+            "quizzes/already_submitted.html",
+            {"attempt": attempt, "course": attempt.quiz.unit.course, "unit": attempt.quiz.unit},
+            status=400,
         )
     except InvalidResponse:
         return render(
@@ -180,13 +186,8 @@ def submit(request: HttpRequest, public_id) -> HttpResponse:
             },
             status=400,
         )
-    except services.AttemptNotAllowed:
-        return render(
-            request,
-            "quizzes/already_submitted.html",
-            {"attempt": attempt, "course": course, "unit": unit},
-            status=400,
-        )
+    attempt = result.read
+    course, unit = attempt.quiz.unit.course, attempt.quiz.unit
     if result.voided:
         # The quiz changed since the learner opened it: nothing was graded; show it as it is now.
         try:

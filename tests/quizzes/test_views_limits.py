@@ -98,13 +98,14 @@ def build_quiz(per_type: int):
 # release) = 10 (was 22). The open attempt again: no stint, nothing created = 5 (was 17).
 TAKE_NEW_ATTEMPT = 10
 TAKE_OPEN_ATTEMPT = 5
-# User 1 (session from the cache), attempt 1, savepoint, the attempt and its enrolment locked with "unit
-# opened" 1, its attempts 1 (+ lock resets 1 once a failure could be lifted), questions from the cache, then:
-# answers 1, attempt 1, time 1, and on a pass the courses service (progress insert 1 + read 1, units done 1;
-# no savepoint, no second lock); on missing answers the page again (was 26, 17, 24).
-SUBMIT_PASS = 13
-SUBMIT_FAIL = 9
-SUBMIT_MISSING = 8
+# User 1 (session from the cache), savepoint, the attempt (read once, issue 20: the view no longer reads it
+# first) and its enrolment locked with "unit opened" 1, its attempts 1 (+ lock resets 1 once a failure could
+# be lifted), questions from the cache, then: answers 1, attempt 1, time 1, and on a pass the courses service
+# (progress insert 1, then the enrolment's progress rows read once: this unit's row and the units done; no
+# savepoint, no second lock); on missing answers the page again (was 26, 17, 24, then 13, 9, 8).
+SUBMIT_PASS = 11
+SUBMIT_FAIL = 8
+SUBMIT_MISSING = 6
 # User 1, attempt with its quiz, unit and course 1, answers 1, neighbouring units 1.
 RESULT = 4
 
@@ -165,8 +166,8 @@ def test_submit_query_count_does_not_grow_with_questions(client, django_assert_n
 # same for a bank of 2N and of 4N.
 POOL_TAKE_NEW_ATTEMPT = 10
 POOL_TAKE_OPEN_ATTEMPT = 5
-# Submitting (fail): 9 as SUBMIT_FAIL, plus the 3 queries of this test's own answers() inside the count.
-POOL_SUBMIT_FAIL = 12  # was 17
+# Submitting (fail): 8 as SUBMIT_FAIL, plus the 3 queries of this test's own answers() inside the count.
+POOL_SUBMIT_FAIL = 11  # was 17, then 12
 
 
 def build_pool(bank: int, per_attempt: int):
