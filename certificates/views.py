@@ -6,11 +6,12 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from courses import services as course_services
+from elearning import page_cache
 
 from . import repair, selectors, services, version_notices
 from .forms import VerifyForm
@@ -136,6 +137,24 @@ def verify(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _shown(certificate: Certificate | None) -> tuple | None:
+    """Every value of the certificate that its verification page shows."""
+    if certificate is None:
+        return None
+    revocation = getattr(certificate, "revocation", None)
+    return (
+        certificate.code,
+        certificate.holder_name,
+        certificate.course_title,
+        certificate.pathway_title,
+        certificate.issued_on,
+        certificate.expires_on,
+        certificate.language,
+        certificate.version_label,
+        revocation.revoked_at if revocation else None,
+    )
+
+
 @require_GET
 @ratelimit(key="ip", rate=verify_rate, block=False)
 def verify_code(request: HttpRequest, code: str) -> HttpResponse:
@@ -151,18 +170,22 @@ def verify_code(request: HttpRequest, code: str) -> HttpResponse:
     state = certificate.verification_status() if certificate else None
     if state == "not-issued":
         certificate, state = None, None  # pending or failed certificates are not yet anything to check
-    response = render(
+    context = {
+        "certificate": certificate,
+        "state": state,
+        "form": VerifyForm(),
+        "version": version_notices.certificate_version_facts(certificate=certificate)
+        if certificate
+        else None,
+    }
+    # Issue 20: served as rendered (elearning.page_cache) for the same language and the same values shown;
+    # any change (revoked, expired today, a newer release, a corrected name) is a new key.
+    response = page_cache.rendered(
         request,
-        "certificates/verify_result.html",
-        {
-            "certificate": certificate,
-            "state": state,
-            "form": VerifyForm(),
-            "version": version_notices.certificate_version_facts(certificate=certificate)
-            if certificate
-            else None,
-        },
-        status=200 if certificate else 404,
+        ("verify", get_language(), state, _shown(certificate), context["version"]),
+        lambda: render(
+            request, "certificates/verify_result.html", context, status=200 if certificate else 404
+        ),
     )
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

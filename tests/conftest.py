@@ -69,12 +69,17 @@ def _english_to_start_with():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters live in the cache: every test starts with none."""
+    """Rate-limit counters live in the cache: every test starts with none; nor any public page kept as
+    rendered in process memory (elearning.page_cache), which a test's settings may have changed."""
     from django.core.cache import cache
 
+    from elearning import page_cache
+
     cache.clear()
+    page_cache.clear()
     yield
     cache.clear()
+    page_cache.clear()
 
 
 @pytest.fixture
