@@ -5,10 +5,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
-
-from elearning.language import localized
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 
 from .models import Block, Course, CourseRelease, Enrolment, Pathway, Unit, UnitProgress, UnitVisit
 from .structure import course_structure
@@ -26,37 +23,32 @@ def course_get_published(*, slug: str, with_pathways: bool = True) -> Course:
     return courses.get(slug=slug, is_published=True)
 
 
-def _with_progress(qs: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
-    units_total = (
-        Unit.objects.filter(course=OuterRef("course")).values("course").annotate(n=Count("pk")).values("n")
-    )
-    units_done = (
-        UnitProgress.objects.filter(enrolment=OuterRef("pk"))
-        .values("enrolment")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return qs.annotate(
-        units_total=Coalesce(Subquery(units_total), 0), units_done=Coalesce(Subquery(units_done), 0)
-    ).select_related("course", "pathway", "last_unit")
-
-
-def enrolment_list_for_dashboard(*, learner) -> QuerySet[Enrolment]:
+def enrolment_list_for_dashboard(*, learner) -> list[Enrolment]:
     """The learner's enrolments, newest first, each with units_total, units_done and where to continue
-    (next_unit_slug, next_unit_title: the first unfinished unit, the rule the course page uses too)."""
-    first_unfinished = (
-        Unit.objects.filter(course=OuterRef("course"))
-        .exclude(Exists(UnitProgress.objects.filter(enrolment=OuterRef(OuterRef("pk")), unit=OuterRef("pk"))))
-        .order_by("order", "id")
-    )
-    return (
-        _with_progress(Enrolment.objects.filter(learner=learner))
-        .annotate(
-            next_unit_slug=Subquery(first_unfinished.values("slug")[:1]),
-            next_unit_title=Subquery(first_unfinished.annotate(t=localized("title")).values("t")[:1]),
-        )
+    (next_unit_slug, next_unit_title: the first unfinished unit, the rule the course page uses too).
+
+    Two plain queries (issue 20; were four correlated subqueries per enrolment): the enrolments with their
+    course, pathway and last unit, then the units done of all of them; each course's units come from its
+    structure, cached per process and content version."""
+    enrolments = list(
+        Enrolment.objects.filter(learner=learner)
+        .select_related("course", "pathway", "last_unit")
         .order_by("completed_at", "-started_at")
     )
+    done: dict[int, set[int]] = {e.pk: set() for e in enrolments}
+    if enrolments:
+        rows = UnitProgress.objects.filter(enrolment_id__in=list(done)).values_list("enrolment_id", "unit_id")
+        for enrolment_id, unit_id in rows:
+            done[enrolment_id].add(unit_id)
+    for enrolment in enrolments:
+        units = course_structure(course=enrolment.course).units
+        mine = done[enrolment.pk]
+        following = next((unit for unit in units if unit.pk not in mine), None)
+        enrolment.units_total = len(units)
+        enrolment.units_done = len(mine)
+        enrolment.next_unit_slug = following.slug if following else None
+        enrolment.next_unit_title = following.title if following else None
+    return enrolments
 
 
 def enrolment_current(*, learner, course: Course) -> Enrolment | None:

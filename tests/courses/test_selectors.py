@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from courses import selectors, services
 from courses.models import (
@@ -118,7 +119,10 @@ def test_dashboard_lists_only_the_learners_own_enrolments_with_progress(user, ot
     assert (by_pk[other_course.pk].units_done, by_pk[other_course.pk].units_total) == (0, 0)
 
 
-def test_dashboard_selector_is_one_query_however_many_enrolments(user, django_assert_num_queries):
+def test_dashboard_selector_is_two_queries_however_many_enrolments(user, django_assert_num_queries):
+    """Issue 20: the enrolments, then the units done of all of them; each course's units come from its
+    structure (cached per process and content version: read once per new course, then never)."""
+
     def enrol_on_new_course():
         enrolment = EnrolmentFactory(learner=user)
         units = [UnitFactory(course=enrolment.course, order=order) for order in (1, 2, 3)]
@@ -128,18 +132,39 @@ def test_dashboard_selector_is_one_query_however_many_enrolments(user, django_as
 
     def read():
         return [
-            (e.course.title, e.pathway.title, e.last_unit.title, e.units_done, e.units_total)
+            (e.course.title, e.pathway.title, e.last_unit.title, e.units_done, e.units_total, e.next_unit_slug)
             for e in selectors.enrolment_list_for_dashboard(learner=user)
         ]
 
     for _ in range(2):
         enrol_on_new_course()
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2 + 2):  # the two new courses' structures, the first time
         assert len(read()) == 2
     for _ in range(3):
         enrol_on_new_course()
-    with django_assert_num_queries(1):
-        assert len(read()) == 5
+    read()
+    with django_assert_num_queries(2):
+        rows = read()
+    assert len(rows) == 5
+    assert all(row[3:5] == (1, 3) and row[5] for row in rows)
+
+
+def test_dashboard_continues_at_the_first_unfinished_unit_in_the_learners_language(user, taxi, course):
+    first, second, third = course.units.order_by("order")
+    enrolment = EnrolmentFactory(learner=user, pathway=taxi, last_unit=first)
+    UnitProgressFactory(enrolment=enrolment, unit=first)
+    UnitProgressFactory(enrolment=enrolment, unit=third)
+    second.title_en, second.title_cy = "Where it happens", "Ble mae'n digwydd"
+    second.save()  # a unit saved in this process: its course's cached structure is forgotten
+
+    (row,) = selectors.enrolment_list_for_dashboard(learner=user)
+    assert (row.next_unit_slug, row.next_unit_title, row.units_done) == (second.slug, "Where it happens", 2)
+    with translation.override("cy"):
+        (row,) = selectors.enrolment_list_for_dashboard(learner=user)
+    assert row.next_unit_title == "Ble mae'n digwydd"
+    UnitProgressFactory(enrolment=enrolment, unit=second)
+    (row,) = selectors.enrolment_list_for_dashboard(learner=user)
+    assert (row.next_unit_slug, row.next_unit_title, row.units_done) == (None, None, 3)
 
 
 def test_enrolment_current_prefers_the_open_enrolment(user, course, taxi):
