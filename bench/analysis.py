@@ -19,7 +19,9 @@ PINNED_QUERIES = 9  # analysis.report.build: 5 content reads + 4 aggregate state
 
 
 def _seed_sql(course_id: int, prefix: str) -> list[str]:
-    """Enrolments, visits, first attempts (5 answers each, ~70 % right) and a second attempt after a fail."""
+    """Enrolments, visits, first attempts (5 answers each, ~70 % right) and a second attempt after a fail, for
+    the prefixed learners only (inside `make bench` the database already holds the page bench's learners)."""
+    learners = f"SELECT id FROM accounts_user WHERE email LIKE '{prefix}%'"
     return [
         f"""INSERT INTO courses_enrolment (learner_id, course_id, pathway_id, started_at, seconds_spent)
         SELECT u.id, {course_id}, p.id, now(), 0 FROM accounts_user u
@@ -31,13 +33,15 @@ def _seed_sql(course_id: int, prefix: str) -> list[str]:
         times_opened,
         seconds_spent)
         SELECT e.id, un.id, now(), now(), 1, 300 + (e.id * 7 + un.id) % 900 FROM courses_enrolment e
-        JOIN courses_unit un ON un.course_id = e.course_id WHERE e.course_id = {course_id}""",
+        JOIN courses_unit un ON un.course_id = e.course_id
+        WHERE e.course_id = {course_id} AND e.learner_id IN ({learners})""",
         f"""INSERT INTO quizzes_attempt (public_id, enrolment_id, quiz_id, question_ids, seed, started_at,
         submitted_at, score, passed, is_practice, seconds_spent)
         SELECT gen_random_uuid(), e.id, q.id, '[]', 1, now(), now() - interval '10 days', 0, false, false,
         60 + (e.id + q.id) % 240
         FROM courses_enrolment e JOIN courses_unit un ON un.course_id = e.course_id
-        JOIN quizzes_quiz q ON q.unit_id = un.id WHERE e.course_id = {course_id}""",
+        JOIN quizzes_quiz q ON q.unit_id = un.id
+        WHERE e.course_id = {course_id} AND e.learner_id IN ({learners})""",
         """CREATE TEMP TABLE bench_bank AS SELECT id, quiz_id,
         ROW_NUMBER() OVER (PARTITION BY quiz_id ORDER BY id) AS rn,
         COUNT(*) OVER (PARTITION BY quiz_id) AS cnt
@@ -52,7 +56,7 @@ def _seed_sql(course_id: int, prefix: str) -> list[str]:
         JOIN LATERAL (SELECT key, is_correct FROM quizzes_choice ch WHERE ch.question_id = b.id
                       ORDER BY (ch.is_correct = ((a.id * 31 + b.id * 17) % 10 < 7)) DESC, ch.id
                       LIMIT 1) c ON true
-        WHERE e.course_id = {course_id}""",
+        WHERE e.course_id = {course_id} AND e.learner_id IN ({learners})""",
         """UPDATE quizzes_attempt a SET score = s.score, passed = s.score >= 80
         FROM (SELECT attempt_id, (100 * SUM(score) / COUNT(*))::int AS score FROM quizzes_answer
               GROUP BY attempt_id) s WHERE s.attempt_id = a.id""",
@@ -60,7 +64,7 @@ def _seed_sql(course_id: int, prefix: str) -> list[str]:
         submitted_at, score, passed, is_practice, seconds_spent)
         SELECT gen_random_uuid(), a.enrolment_id, a.quiz_id, '[]', 2, now(), now() - interval '9 days', 100,
         true, false, 90 FROM quizzes_attempt a JOIN courses_enrolment e ON e.id = a.enrolment_id
-        WHERE NOT a.passed AND e.course_id = {course_id}""",
+        WHERE NOT a.passed AND e.course_id = {course_id} AND e.learner_id IN ({learners})""",
         "ANALYZE",
     ]
 

@@ -9,7 +9,7 @@ import secrets
 from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
-from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.backends.cached_db import SessionStore
 from django.db import transaction
 from django.utils import timezone
 
@@ -51,6 +51,7 @@ def encode(body: dict) -> str:
 
 
 def session_for(user: User) -> str:
+    """A signed-in session as a log-in leaves it: in the database and in the cache (cached_db)."""
     store = SessionStore()
     store["_auth_user_id"] = str(user.pk)
     store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
