@@ -47,6 +47,25 @@ def test_time_on_a_unit_counts_until_the_next_step_capped(learner_client, sample
     assert enrolment.seconds_spent == signs.seconds_spent + pass_it_on.seconds_spent
 
 
+def test_a_reload_credits_the_stint_to_the_same_unit_and_counts_the_opening(
+    learner_client, sample_course, user
+):
+    """Issue 20: a reload is one statement for the stint's time and the visit; nothing is lost by it."""
+    enrolment = enrol(user, "taxi-drivers", sample_course, open_units=False)
+    url = reverse("courses:unit", args=[sample_course.slug, "signs"])
+    learner_client.get(url)
+    _ago(enrolment, 4)
+    learner_client.get(url)
+    _ago(enrolment, 3)
+    learner_client.get(url)
+
+    signs = UnitVisit.objects.get(enrolment=enrolment, unit__slug="signs")
+    assert signs.times_opened == 3 and 7 * 60 <= signs.seconds_spent <= 7 * 60 + 5
+    enrolment.refresh_from_db()
+    assert enrolment.seconds_spent == signs.seconds_spent
+    assert UnitVisit.objects.filter(enrolment=enrolment).count() == 1
+
+
 def test_opening_the_quiz_closes_the_unit_stint_and_the_quiz_time_counts(learner_client, sample_course, user):
     enrolment = enrol(user, "taxi-drivers", sample_course, open_units=False)
     learner_client.get(reverse("courses:unit", args=[sample_course.slug, "signs"]))
