@@ -59,15 +59,31 @@ def enrolment_current(*, learner, course: Course) -> Enrolment | None:
     one), and its completed units; the course's unit count comes from its cached structure."""
     if not learner.is_authenticated:
         return None
-    enrolment = (
-        Enrolment.objects.filter(learner=learner, course=course)
-        .select_related("pathway")
-        .order_by(F("completed_at").desc(nulls_first=True))
-        .first()
-    )
+    enrolment = _current(Enrolment.objects.filter(learner=learner, course=course)).first()
     if enrolment is None:
         return None
     enrolment.course = course
+    return _with_units_state(enrolment)
+
+
+def course_and_enrolment_current(*, learner, course_slug: str) -> tuple[Course, Enrolment | None]:
+    """The published course with this slug and the learner's current enrolment on it (as enrolment_current).
+    An enrolled learner's course comes with the enrolment, in one query (issue 20: the unit and quiz pages);
+    otherwise the course is read on its own. Raises Course.DoesNotExist for unknown or unpublished courses."""
+    enrolment = None
+    if learner.is_authenticated:
+        mine = Enrolment.objects.filter(learner=learner, course__slug=course_slug, course__is_published=True)
+        enrolment = _current(mine.select_related("course")).first()
+    if enrolment is None:
+        return course_get_published(slug=course_slug, with_pathways=False), None
+    return enrolment.course, _with_units_state(enrolment)
+
+
+def _current(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+    return enrolments.select_related("pathway").order_by(F("completed_at").desc(nulls_first=True))
+
+
+def _with_units_state(enrolment: Enrolment) -> Enrolment:
     # One query for both: the units done (1) and the units opened (0), read by unit_is_complete, unit_opened.
     done_or_opened = (
         UnitProgress.objects.filter(enrolment_id=enrolment.pk)
@@ -80,7 +96,7 @@ def enrolment_current(*, learner, course: Course) -> Enrolment | None:
     enrolment.done_unit_ids = done
     enrolment.opened_unit_ids = opened
     enrolment.units_done = len(done)
-    enrolment.units_total = course_structure(course=course).units_total
+    enrolment.units_total = course_structure(course=enrolment.course).units_total
     return enrolment
 
 

@@ -121,10 +121,14 @@ def _unit_or_404(course: Course, unit_slug: str) -> Unit:
 @login_required
 @require_GET
 def unit_detail(request: HttpRequest, course_slug: str, unit_slug: str) -> HttpResponse:
-    course = _course_or_404(course_slug, with_pathways=False)
+    try:  # an enrolled learner's course comes with the enrolment (one query)
+        course, enrolment = selectors.course_and_enrolment_current(
+            learner=request.user, course_slug=course_slug
+        )
+    except Course.DoesNotExist as exc:
+        raise Http404("No such course.") from exc
     unit = _unit_or_404(course, unit_slug)
     unit.course = course  # a copy from the cached structure: its quiz is found in the cache too
-    enrolment = selectors.enrolment_current(learner=request.user, course=course)
     if enrolment is None:
         return redirect("courses:detail", course_slug=course.slug)
     services.unit_visit(enrolment=enrolment, unit=unit)

@@ -58,14 +58,15 @@ def _render_locked(
 def _load(
     request: HttpRequest, course_slug: str, unit_slug: str
 ) -> tuple[Course, Unit, Enrolment | None, Quiz]:
-    try:
-        course = course_selectors.course_get_published(slug=course_slug, with_pathways=False)
+    try:  # an enrolled learner's course comes with the enrolment (one query)
+        course, enrolment = course_selectors.course_and_enrolment_current(
+            learner=request.user, course_slug=course_slug
+        )
         quiz = selectors.quiz_for_unit_slug(course=course, unit_slug=unit_slug)
         unit = quiz.unit
         unit.course = course  # already loaded: the open attempt is checked against its last change
     except (Course.DoesNotExist, Quiz.DoesNotExist) as exc:
         raise Http404("No such quiz.") from exc
-    enrolment = course_selectors.enrolment_current(learner=request.user, course=course)
     return course, unit, enrolment, quiz
 
 
