@@ -166,21 +166,27 @@ def seed(out_dir: Path) -> dict:
             sessions[learner_id] = session_for(attempt.enrolment.learner)
         submits.append(
             {
+                "quiz": attempt.quiz_id,
                 "path": f"/quizzes/attempts/{attempt.public_id}/submit/",
                 "cookie": f"sessionid={sessions[learner_id]}; csrftoken={CSRF_SECRET}",
                 "body": encode(right_answers(attempt)),
             }
         )
     out_dir.mkdir(parents=True, exist_ok=True)
-    # The first two are posted in-process to count a submit's queries; wrk posts the rest.
-    (out_dir / "submits.lua").write_text(_lua_table(submits[2:]))
+    # Two submits of the same quiz by two learners are posted in-process to count a submit's queries (the
+    # first warms the quiz's content cache, as a running server has it); wrk posts the rest.
+    warm = submits[0]
+    counted = next(row for row in submits[1:] if row["quiz"] == warm["quiz"])
+    count_rows = [warm, counted]
+    submits = [row for row in submits if row is not warm and row is not counted]
+    (out_dir / "submits.lua").write_text(_lua_table(submits))
     return {
         "reader_cookie": f"sessionid={session_for(reader.learner)}; csrftoken={CSRF_SECRET}",
         "unit_path": f"/courses/{course.slug}/units/{reader_unit.slug}/",
         "quiz_path": f"/quizzes/{course.slug}/{units[3].slug}/",
         "verify_path": f"/verify/{certificates[7].code}/",
-        "submits": len(submits) - 2,
-        "count_rows": submits[:2],
+        "submits": len(submits),
+        "count_rows": count_rows,
         "learners": LEARNERS,
         "issued": len(certificates),
     }
