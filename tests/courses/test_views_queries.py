@@ -56,10 +56,11 @@ def count_queries(client, url: str) -> tuple[int, str]:
 
 # user (the session comes from the cache), the enrolment with its course and pathway (one query, issue 20;
 # were two), the units it has done, the course's units (its structure: cached per process and content
-# version, so asked once per version), base block rows + one per block type (7); and (issue 17: the unit opened, time on task) the writes of a reload
-# (the page measured is the unit the learner opened last): the enrolment (time, the stint, last unit) and
-# this unit's visit with the stint's time, in one statement (issue 20: was 3 writes). Issue 20: the unit,
-# its neighbours and "is it complete" come from the structure and the units done (was 17).
+# version, so asked once per version), base block rows + one per block type (7); and (issue 17: the unit
+# opened, time on task) the writes of a reload (the page measured is the unit the learner opened last): the
+# enrolment (time, the stint, last unit) and this unit's visit with the stint's time, in one statement
+# (issue 20: was 3 writes). Issue 20: the unit, its neighbours and "is it complete" come from the structure
+# and the units done (was 17).
 VISIT_WRITES = 2
 STRUCTURE = 1
 UNIT_PAGE_QUERIES = 1 + 1 + 1 + STRUCTURE + 1 + len(BLOCK_FACTORIES) + VISIT_WRITES
