@@ -17,13 +17,6 @@ from tests.courses.factories import CourseFactory, UnitFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _empty_page_cache():
-    page_cache.clear()
-    yield
-    page_cache.clear()
-
-
 @pytest.fixture
 def course():
     course = CourseFactory(is_published=True, title="Spotting the signs", summary="What to look for")
