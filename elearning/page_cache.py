@@ -21,7 +21,9 @@ _lock = threading.Lock()
 def rendered(request: HttpRequest, key: Hashable, render: Callable[[], HttpResponse]) -> HttpResponse:
     """The response for `key`: rendered by `render()` the first time, then a new response with the same status
     and body. Kept only if it is a 200 or 404 that set no cookie and used no CSRF token (a page with a form
-    that posts is never shared)."""
+    that posts is never shared). The path with its query string is part of the key: every page's language
+    link carries it."""
+    key = (request.get_full_path(), key)
     try:
         status, body = _pages[key]
     except KeyError:

@@ -66,3 +66,10 @@ def test_english_and_welsh_are_kept_apart_and_an_unknown_code_is_a_404(client):
     assert _page(client, certificate.code) == english
     unknown = services.new_code()
     assert _page(client, unknown)[0] == 404 == _page(client, unknown)[0]
+
+
+def test_a_query_string_is_part_of_the_key_as_the_language_link_carries_it(client):
+    certificate = issue()
+    _page(client, certificate.code)
+    response = client.get(verify_url(certificate.code), {"from": "qr"})
+    assert "%3Ffrom%3Dqr" in response.content.decode()
