@@ -117,11 +117,14 @@ def enrolment_attempts(*, enrolment: Enrolment, quiz: Quiz) -> list[Attempt]:
     the request, so the allowance, the history and the open attempt are read together (issue 20)."""
     memo = enrolment.__dict__.setdefault("_quiz_attempts", {})
     if quiz.pk not in memo:
-        memo[quiz.pk] = list(
-            Attempt.objects.filter(enrolment=enrolment, quiz=quiz)
-            .annotate(unit_done=_unit_done())
-            .order_by("-submitted_at", "-id")
-        )
+        attempts = Attempt.objects.filter(enrolment=enrolment, quiz=quiz).order_by("-submitted_at", "-id")
+        done = getattr(enrolment, "done_unit_ids", None)  # brought by courses.selectors.enrolment_current
+        if done is None:
+            memo[quiz.pk] = list(attempts.annotate(unit_done=_unit_done()))
+        else:  # the same answer for every attempt of this enrolment at this quiz, without a subquery
+            memo[quiz.pk] = list(attempts)
+            for attempt in memo[quiz.pk]:
+                attempt.unit_done = quiz.unit_id in done
     return memo[quiz.pk]
 
 
