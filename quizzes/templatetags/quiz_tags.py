@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import template
-from django.template.loader import get_template
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
@@ -20,7 +19,10 @@ def render_question(context: template.Context, item: dict, seed: int) -> SafeStr
         "response": item["response"],
         **question.render_context(item["choices"], seed),
     }
-    return get_template(question.template_name).render(ctx, context.request)
+    # In a context of its own made from the page's, so the context processors run once per page, not once
+    # per question (issue 20: they were a tenth of the quiz page); the question templates read only `ctx`.
+    question_template = context.template.engine.get_template(question.template_name)
+    return question_template.render(context.new(ctx))
 
 
 @register.filter
