@@ -12,16 +12,16 @@ from elearning import page_cache
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    courses = list(course_selectors.course_list_published())
-    context = {"courses": courses}
-    # Issue 20: a visitor who is not signed in gets the page as rendered for their language and these courses
-    # (elearning.page_cache); a signed-in user, a query string (the language link carries the path) or a
-    # message to show is rendered afresh.
+    def page() -> HttpResponse:
+        return render(request, "home.html", {"courses": list(course_selectors.course_list_published())})
+
+    # Issue 20: a visitor who is not signed in gets the page as rendered for their language and for what it
+    # shows of the published courses (elearning.page_cache); a signed-in user, a query string (the language
+    # link carries the path) or a message to show is rendered afresh.
     if request.user.is_authenticated or request.META.get("QUERY_STRING") or len(get_messages(request)):
-        return render(request, "home.html", context)
-    shown = ("pk", "slug", "title", "summary", "unit_count", "cpd_minutes", "validity_months")
-    key = ("home", get_language(), tuple(tuple(getattr(c, name) for name in shown) for c in courses))
-    return page_cache.rendered(request, key, lambda: render(request, "home.html", context))
+        return page()
+    key = ("home", get_language(), course_selectors.course_list_published_state())
+    return page_cache.rendered(request, key, page)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -82,3 +82,30 @@ def test_a_message_waiting_for_the_visitor_is_shown_and_not_kept(rf, course):
     html = views.home(request).content.decode()
     assert "You have logged out." in html
     assert page_cache.size() == 0  # the next visitor, with no message, gets the plain page
+
+
+def test_a_change_in_another_language_or_a_removed_unit_is_seen_at_once(client, course):
+    """The key is read with one plain statement over every language's columns, not the page's language."""
+    _home(client)
+    _home(client, HTTP_ACCEPT_LANGUAGE="cy")
+    Course.objects.filter(pk=course.pk).update(title_cy="Adnabod yr arwyddion")
+    assert "Adnabod yr arwyddion" in _home(client, HTTP_ACCEPT_LANGUAGE="cy")
+    Course.objects.filter(pk=course.pk).update(summary_cy="Beth i chwilio amdano")
+    assert "Beth i chwilio amdano" in _home(client, HTTP_ACCEPT_LANGUAGE="cy")
+    extra = UnitFactory(course=course)
+    assert "2, each followed by a short scenario quiz" in _home(client)
+    extra.delete()
+    assert "1, each followed by a short scenario quiz" in _home(client)
+    Course.objects.filter(pk=course.pk).update(validity_months=24, slug="renamed")
+    html = _home(client)
+    assert "valid for 24 months" in html and 'id="course-renamed"' in html
+
+
+def test_the_key_is_one_plain_statement(client, course):
+    _home(client)
+    with CaptureQueriesContext(connection) as queries:
+        _home(client)
+    (statement,) = queries.captured_queries
+    assert statement["sql"].startswith(
+        'SELECT c."id", c."cpd_minutes", c."slug", c."summary", c."summary_cy"'
+    )
