@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
@@ -137,24 +138,6 @@ def verify(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _shown(certificate: Certificate | None) -> tuple | None:
-    """Every value of the certificate that its verification page shows."""
-    if certificate is None:
-        return None
-    revocation = getattr(certificate, "revocation", None)
-    return (
-        certificate.code,
-        certificate.holder_name,
-        certificate.course_title,
-        certificate.pathway_title,
-        certificate.issued_on,
-        certificate.expires_on,
-        certificate.language,
-        certificate.version_label,
-        revocation.revoked_at if revocation else None,
-    )
-
-
 @require_GET
 @ratelimit(key="ip", rate=verify_rate, block=False)
 def verify_code(request: HttpRequest, code: str) -> HttpResponse:
@@ -163,29 +146,30 @@ def verify_code(request: HttpRequest, code: str) -> HttpResponse:
     normalised = services.normalise_code(code)[:64]
     if normalised and normalised != code:
         return redirect("certificates:verify_code", code=normalised)
-    try:
-        certificate = selectors.certificate_get_public(code=normalised) if normalised else None
-    except Certificate.DoesNotExist:
-        certificate = None
-    state = certificate.verification_status() if certificate else None
-    if state == "not-issued":
-        certificate, state = None, None  # pending or failed certificates are not yet anything to check
-    context = {
-        "certificate": certificate,
-        "state": state,
-        "form": VerifyForm(),
-        "version": version_notices.certificate_version_facts(certificate=certificate)
-        if certificate
-        else None,
-    }
-    # Issue 20: served as rendered (elearning.page_cache) for the same language and the same values shown;
-    # any change (revoked, expired today, a newer release, a corrected name) is a new key.
-    response = page_cache.rendered(
-        request,
-        ("verify", get_language(), state, _shown(certificate), context["version"]),
-        lambda: render(
-            request, "certificates/verify_result.html", context, status=200 if certificate else 404
-        ),
-    )
+
+    def page() -> HttpResponse:
+        try:
+            certificate = selectors.certificate_get_public(code=normalised) if normalised else None
+        except Certificate.DoesNotExist:
+            certificate = None
+        state = certificate.verification_status() if certificate else None
+        if state == "not-issued":
+            certificate, state = None, None  # pending or failed certificates are not yet anything to check
+        context = {
+            "certificate": certificate,
+            "state": state,
+            "form": VerifyForm(),
+            "version": version_notices.certificate_version_facts(certificate=certificate)
+            if certificate
+            else None,
+        }
+        status = 200 if certificate else 404
+        return render(request, "certificates/verify_result.html", context, status=status)
+
+    # Issue 20: served as rendered (elearning.page_cache) for the same language, day and values shown, read
+    # in one plain statement; any change (revoked, expired today, a newer release, a corrected name) is a new
+    # key, and only a new key builds the page from the ORM.
+    shown = selectors.certificate_public_state(code=normalised) if normalised else None
+    response = page_cache.rendered(request, ("verify", get_language(), timezone.localdate(), shown), page)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -26,13 +26,15 @@ def _page(client, code: str, **headers):
     return response.status_code, response.content.decode()
 
 
-def test_the_same_page_again_is_the_same_bytes_for_the_same_two_queries(client):
+def test_the_same_page_again_is_the_same_bytes_for_one_plain_statement(client):
     certificate = issue(holder_name="Siân Evans")
     first = _page(client, certificate.code)
     with CaptureQueriesContext(connection) as queries:
         second = _page(client, certificate.code)
     assert second == first and first[0] == 200 and "Siân Evans" in first[1]
-    assert len(queries) == 2  # the certificate and its releases: what the key is made of
+    # The certificate, its revocation and its releases, written out: what the key is made of.
+    (statement,) = queries.captured_queries
+    assert statement["sql"].startswith('SELECT c."status", c."holder_removed_at", c."code"')
     assert page_cache.size() == 1
 
 
@@ -73,3 +75,23 @@ def test_a_query_string_is_part_of_the_key_as_the_language_link_carries_it(clien
     _page(client, certificate.code)
     response = client.get(verify_url(certificate.code), {"from": "qr"})
     assert "%3Ffrom%3Dqr" in response.content.decode()
+
+
+def test_a_certificate_expiring_today_shows_expired_tomorrow_with_no_change_to_its_row(client, monkeypatch):
+    today = timezone.localdate()
+    certificate = issue()
+    Certificate.objects.filter(pk=certificate.pk).update(expires_on=today)
+    assert "This certificate is valid" in _page(client, certificate.code)[1]
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: today + dt.timedelta(days=1))
+    assert "This certificate has expired" in _page(client, certificate.code)[1]
+
+
+def test_a_pending_certificate_once_issued_and_a_removed_holder_are_shown_at_once(client):
+    certificate = issue(holder_name="Siân Evans")
+    Certificate.objects.filter(pk=certificate.pk).update(status=Certificate.Status.PENDING)
+    assert _page(client, certificate.code)[0] == 404  # not yet anything to check
+    Certificate.objects.filter(pk=certificate.pk).update(status=Certificate.Status.ISSUED)
+    status, html = _page(client, certificate.code)
+    assert status == 200 and "Siân Evans" in html
+    Certificate.objects.filter(pk=certificate.pk).update(holder_removed_at=timezone.now())
+    assert "Siân Evans" not in _page(client, certificate.code)[1]

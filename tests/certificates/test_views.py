@@ -347,10 +347,13 @@ def test_verification_page_query_count_is_pinned(client, db, django_assert_num_q
     for _ in range(5):  # other people's certificates must not add queries
         CertificateFactory(status=Certificate.Status.ISSUED)
 
-    # the certificate with its revocation; its course's releases from its version on (the version words)
-    with django_assert_num_queries(2):
+    # The first view: the page cache's key (one plain statement), then the page built from the ORM: the
+    # certificate with its revocation; its course's releases from its version on (the version words).
+    with django_assert_num_queries(3):
         response = client.get(verify_url(certificate.code))
     assert "revoked" in response.text
+    with django_assert_num_queries(1):  # again: the key only, the page as rendered
+        assert client.get(verify_url(certificate.code)).content == response.content
 
 
 # Throttling -------------------------------------------------------------------------------------------
