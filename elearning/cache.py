@@ -21,7 +21,7 @@ import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
@@ -73,8 +73,30 @@ class _Health:
 health = _Health()
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's client builds a redis.Redis object (a dict of some 200 response callbacks) on every cache
+    call; this one builds it once per connection pool (issue 20: two thirds of a rate-limit check). A
+    redis.Redis is safe to share between threads, each command takes a connection from the pool, and the
+    pool starts afresh in a forked process."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, object] = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = super().get_client(key, write=write)
+        return client
+
+
 class DegradingRedisCache(RedisCache):
     """django.core.cache.backends.redis.RedisCache whose calls never raise for a Redis outage."""
+
+    def __init__(self, server, params) -> None:
+        super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
 
     def _guard(self, operation: str, call, fallback):
         if health.down_recently():
