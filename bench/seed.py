@@ -1,5 +1,6 @@
 """Seeds the benchmark data set: the full course, 2,000 learners with mixed progress, 500 issued certificates,
-logged-in sessions and open quiz attempts with the right answers ready to post."""
+logged-in sessions and open quiz attempts with the right answers ready to post, and an organisation whose
+2,000 members are those learners, with a manager signed in past the second step (the manager dashboard)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from django.contrib.sessions.backends.cached_db import SessionStore
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import two_factor
 from accounts.models import User
 from certificates.models import Certificate
 from certificates.services import add_months, new_code
 from courses.loading import load_courses
 from courses.models import Course, Enrolment, Pathway, Unit, UnitProgress, UnitVisit
+from organisations.models import Membership, Organisation
 from quizzes.models import Attempt
 from quizzes.selectors import question_ids_for_pathway, questions_with_choices
 
@@ -58,6 +61,34 @@ def session_for(user: User) -> str:
     store["_auth_user_hash"] = user.get_session_auth_hash()
     store.create()
     return store.session_key
+
+
+def manager_session(users: list[User], now: dt.datetime) -> tuple[str, str]:
+    """An organisation with these users as its members and a manager signed in as a log-in with the second
+    step leaves the session (accounts.two_factor.mark_verified): its dashboard's path and the cookie."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    Organisation.objects.filter(name="Bench organisation").delete()
+    organisation = Organisation.objects.create(name="Bench organisation", kind=Organisation.Kind.FOSTERING)
+    manager = User.objects.create(
+        email="manager@bench.invalid", certificate_name="Bench Manager", email_verified_at=now
+    )
+    members = [Membership(organisation=organisation, user=u, email=u.email, joined_at=now) for u in users]
+    role = Membership.Role.MANAGER
+    members.append(
+        Membership(organisation=organisation, user=manager, email=manager.email, role=role, joined_at=now)
+    )
+    Membership.objects.bulk_create(members, batch_size=2000)
+    device = TOTPDevice.objects.create(user=manager, name="Authenticator app", confirmed=True)
+    store = SessionStore()
+    store["_auth_user_id"] = str(manager.pk)
+    store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    store["_auth_user_hash"] = manager.get_session_auth_hash()
+    store[two_factor.SESSION_KEY] = device.persistent_id
+    store[two_factor.PRIVILEGED_KEY] = True
+    store[two_factor.LAST_SEEN_KEY] = int(now.timestamp())
+    store.create()
+    return f"/organisations/{organisation.pk}/", f"sessionid={store.session_key}; csrftoken={CSRF_SECRET}"
 
 
 @transaction.atomic
@@ -180,8 +211,11 @@ def seed(out_dir: Path) -> dict:
     count_rows = [warm, counted]
     submits = [row for row in submits if row is not warm and row is not counted]
     (out_dir / "submits.lua").write_text(_lua_table(submits))
+    manager_path, manager_cookie = manager_session(users, now)
     return {
         "reader_cookie": f"sessionid={session_for(reader.learner)}; csrftoken={CSRF_SECRET}",
+        "manager_path": manager_path,
+        "manager_cookie": manager_cookie,
         "unit_path": f"/courses/{course.slug}/units/{reader_unit.slug}/",
         "quiz_path": f"/quizzes/{course.slug}/{units[3].slug}/",
         "verify_path": f"/verify/{certificates[7].code}/",
