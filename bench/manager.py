@@ -207,7 +207,10 @@ def _csv(organisation) -> dict:
     from organisations import selectors, spreadsheet
 
     def consume() -> int:
-        members = selectors.member_list(organisation=organisation)
+        if hasattr(selectors, "member_rows_for_export"):  # since issue 20's grouped query
+            members = selectors.member_rows_for_export(organisation=organisation)
+        else:
+            members = selectors.member_list(organisation=organisation)
         return sum(1 for _ in spreadsheet.member_rows(members, licensing=True))
 
     with CaptureQueriesContext(connection) as captured:

@@ -31,7 +31,8 @@ from .statuses import EXPIRING_WITHIN_DAYS, Status
 
 CHUNK_SIZE = 500
 
-# The status rule of selectors._with_status, in the same order.
+# The status rule of selectors._with_status, in the same order. "Any unit done" is one index probe of the
+# latest enrolment (cheaper than counting every member's units, which only the CSV needs).
 _STATUS = f"""CASE
     WHEN m.user_id IS NULL THEN '{Status.INVITED}'
     WHEN lc.status = '{CertificateStatus.REVOKED}' THEN '{Status.REVOKED}'
@@ -40,9 +41,10 @@ _STATUS = f"""CASE
     WHEN lc.status = '{CertificateStatus.ISSUED}' THEN '{Status.VALID}'
     WHEN lc.status IS NOT NULL THEN '{Status.COMPLETED}'
     WHEN le.completed_at IS NOT NULL THEN '{Status.COMPLETED}'
-    WHEN COALESCE(done.n, 0) > 0 THEN '{Status.IN_PROGRESS}'
+    WHEN EXISTS (SELECT 1 FROM {UnitProgress._meta.db_table} p WHERE p.enrolment_id = le.id)
+        THEN '{Status.IN_PROGRESS}'
     ELSE '{Status.NOT_STARTED}'
-END"""
+END"""  # noqa: S608  # nosec B608
 
 
 def _title(alias: str) -> str:
@@ -66,64 +68,71 @@ def _tables() -> dict[str, str]:
     }
 
 
-def _from(members_sql: str) -> str:
-    """The members (`members_sql` selects their ids) joined once to each grouped part; aliases m, u, le,
-    done, units, lc, li and their pathways and courses."""
+def _sql(select: str, tail: str, *, counted: bool, invited: bool) -> str:
+    """The members (slot `members` selects their ids, `member_users` their user ids) joined once to each
+    grouped part; aliases m, u, le (latest enrolment), lc (latest certificate), their pathways and courses,
+    and if asked done and units (units counted, for the latest enrolments only) and li (latest invitation)."""
     t = _tables()
-    members_table = t["membership"]
-    member_users = f"SELECT user_id FROM {members_table} WHERE id IN ({members_sql})"  # noqa: S608  # nosec B608
-    return f"""
-{t["membership"]} m
-LEFT JOIN {t["user"]} u ON u.id = m.user_id
-LEFT JOIN (
-    SELECT id, learner_id, course_id, pathway_id, completed_at, seconds_spent FROM (
-        SELECT e.id, e.learner_id, e.course_id, e.pathway_id, e.completed_at, e.seconds_spent,
-            ROW_NUMBER() OVER (PARTITION BY e.learner_id ORDER BY e.started_at DESC, e.id DESC) AS rn
-        FROM {t["enrolment"]} e WHERE e.learner_id IN ({member_users})
-    ) ranked WHERE rn = 1
-) le ON le.learner_id = m.user_id
-LEFT JOIN (
+    done = f"""LEFT JOIN (
     SELECT p.enrolment_id, COUNT(*) AS n FROM {t["progress"]} p
-    JOIN {t["enrolment"]} e ON e.id = p.enrolment_id
-    WHERE e.learner_id IN ({member_users})
+    WHERE p.enrolment_id IN (SELECT id FROM le)
     GROUP BY p.enrolment_id
 ) done ON done.enrolment_id = le.id
 LEFT JOIN (SELECT course_id, COUNT(*) AS n FROM {t["unit"]} GROUP BY course_id) units
-    ON units.course_id = le.course_id
+    ON units.course_id = le.course_id"""  # noqa: S608  # nosec B608
+    invitation = f"""LEFT JOIN (
+    SELECT membership_id, pathway_id FROM (
+        SELECT i.membership_id, i.pathway_id,
+            ROW_NUMBER() OVER (PARTITION BY i.membership_id ORDER BY i.created_at DESC, i.id DESC) AS rn
+        FROM {t["invitation"]} i WHERE i.membership_id IN (%(members)s)
+    ) ranked WHERE rn = 1
+) li ON li.membership_id = m.id
+LEFT JOIN {t["pathway"]} ip ON ip.id = li.pathway_id"""  # noqa: S608  # nosec B608
+    return f"""WITH le AS (
+    SELECT id, learner_id, course_id, pathway_id, completed_at, seconds_spent FROM (
+        SELECT e.id, e.learner_id, e.course_id, e.pathway_id, e.completed_at, e.seconds_spent,
+            ROW_NUMBER() OVER (PARTITION BY e.learner_id ORDER BY e.started_at DESC, e.id DESC) AS rn
+        FROM {t["enrolment"]} e WHERE e.learner_id IN (%(member_users)s)
+    ) ranked WHERE rn = 1
+)
+SELECT {select} FROM {t["membership"]} m
+LEFT JOIN {t["user"]} u ON u.id = m.user_id
+LEFT JOIN le ON le.learner_id = m.user_id
+{done if counted else ""}
 LEFT JOIN {t["course"]} ec ON ec.id = le.course_id
 LEFT JOIN {t["pathway"]} ep ON ep.id = le.pathway_id
 LEFT JOIN (
     SELECT learner_id, course_id, status, expires_on, code, version_major, version_minor FROM (
         SELECT c.learner_id, c.course_id, c.status, c.expires_on, c.code, c.version_major, c.version_minor,
             ROW_NUMBER() OVER (PARTITION BY c.learner_id ORDER BY c.issued_on DESC, c.id DESC) AS rn
-        FROM {t["certificate"]} c WHERE c.learner_id IN ({member_users})
+        FROM {t["certificate"]} c WHERE c.learner_id IN (%(member_users)s)
     ) ranked WHERE rn = 1
 ) lc ON lc.learner_id = m.user_id
 LEFT JOIN {t["course"]} cc ON cc.id = lc.course_id
-LEFT JOIN (
-    SELECT membership_id, pathway_id FROM (
-        SELECT i.membership_id, i.pathway_id,
-            ROW_NUMBER() OVER (PARTITION BY i.membership_id ORDER BY i.created_at DESC, i.id DESC) AS rn
-        FROM {t["invitation"]} i WHERE i.membership_id IN ({members_sql})
-    ) ranked WHERE rn = 1
-) li ON li.membership_id = m.id
-LEFT JOIN {t["pathway"]} ip ON ip.id = li.pathway_id
-WHERE m.id IN ({members_sql})"""  # noqa: S608  # nosec B608
+{invitation if invited else ""}
+WHERE m.id IN (%(members)s) {tail}"""  # noqa: S608  # nosec B608
 
 
-def _query(members, *, today: dt.date, select: str, tail: str = "", **named) -> tuple[str, list]:
-    """`members` is a Membership queryset (its ids are the subquery); the SQL is written with %(name)s slots,
-    made positional here so both databases' drivers take it."""
-    members_sql, members_params = members.order_by().values("pk").query.sql_with_params()
+def _query(
+    members, *, today: dt.date, select: str, tail: str = "", counted=False, invited=False, **named
+) -> tuple[str, list]:
+    """`members` is a Membership queryset (its ids and user ids are subqueries); the SQL is written with
+    %(name)s slots, made positional here so both databases' drivers take it."""
+    members = members.order_by()
+    subqueries = {
+        "members": members.values("pk").query.sql_with_params(),
+        "member_users": members.filter(user__isnull=False).values("user_id").query.sql_with_params(),
+    }
     named["today"] = connection.ops.adapt_datefield_value(today)
     named["soon"] = connection.ops.adapt_datefield_value(today + dt.timedelta(days=EXPIRING_WITHIN_DAYS))
-    pieces = f"SELECT {select} FROM {_from('%(members)s')} {tail}".split("%(")  # noqa: S608  # nosec B608
+    pieces = _sql(select, tail, counted=counted, invited=invited).split("%(")
     out, params = [pieces[0]], []
     for piece in pieces[1:]:
         name, rest = piece.split(")s", 1)
-        if name == "members":
-            out.append(members_sql)
-            params.extend(members_params)
+        if name in subqueries:
+            sql, sub_params = subqueries[name]
+            out.append(sql)
+            params.extend(sub_params)
         else:
             out.append("%s")
             params.append(named[name])
@@ -145,7 +154,15 @@ def status_counts(members, *, today: dt.date) -> dict[str, int]:
 def ids_sql(members, *, today: dt.date, status: str = "", pathway_id: int | None = None) -> tuple[str, list]:
     """SQL selecting the ids of `members` with this status and pathway, for `pk__in=RawSQL(...)`."""
     tail = _conditions(status, pathway_id)
-    return _query(members, today=today, select="m.id", tail=tail, status=status, pathway=pathway_id)
+    return _query(
+        members,
+        today=today,
+        select="m.id",
+        tail=tail,
+        invited=bool(pathway_id),
+        status=status,
+        pathway=pathway_id,
+    )
 
 
 def _conditions(status: str, pathway_id: int | None) -> str:
@@ -199,6 +216,8 @@ def member_rows(
         today=today,
         select=_columns(),
         tail=_conditions(status, pathway_id) + " ORDER BY COALESCE(u.certificate_name, ''), m.email, m.id",
+        counted=True,
+        invited=True,
         status=status,
         pathway=pathway_id,
     )
