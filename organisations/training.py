@@ -68,7 +68,7 @@ def _tables() -> dict[str, str]:
     }
 
 
-def _sql(select: str, tail: str, *, counted: bool, invited: bool) -> str:
+def _sql(select: str, tail: str, *, counted: bool, invited: bool, ids_only: bool) -> str:
     """The members (slot `members` selects their ids, `member_users` their user ids) joined once to each
     grouped part; aliases m, u, le (latest enrolment), lc (latest certificate), their pathways and courses,
     and if asked done and units (units counted, for the latest enrolments only) and li (latest invitation)."""
@@ -88,14 +88,7 @@ LEFT JOIN (SELECT course_id, COUNT(*) AS n FROM {t["unit"]} GROUP BY course_id) 
     ) ranked WHERE rn = 1
 ) li ON li.membership_id = m.id
 LEFT JOIN {t["pathway"]} ip ON ip.id = li.pathway_id"""  # noqa: S608  # nosec B608
-    return f"""WITH le AS (
-    SELECT id, learner_id, course_id, pathway_id, completed_at, seconds_spent FROM (
-        SELECT e.id, e.learner_id, e.course_id, e.pathway_id, e.completed_at, e.seconds_spent,
-            ROW_NUMBER() OVER (PARTITION BY e.learner_id ORDER BY e.started_at DESC, e.id DESC) AS rn
-        FROM {t["enrolment"]} e WHERE e.learner_id IN (%(member_users)s)
-    ) ranked WHERE rn = 1
-)
-SELECT {select} FROM {t["membership"]} m
+    query = f"""SELECT {select} FROM {t["membership"]} m
 LEFT JOIN {t["user"]} u ON u.id = m.user_id
 LEFT JOIN le ON le.learner_id = m.user_id
 {done if counted else ""}
@@ -111,10 +104,31 @@ LEFT JOIN (
 LEFT JOIN {t["course"]} cc ON cc.id = lc.course_id
 {invitation if invited else ""}
 WHERE m.id IN (%(members)s) {tail}"""  # noqa: S608  # nosec B608
+    if ids_only:
+        # Computed once, whatever plan the query it filters gets: with no statistics yet (a new table)
+        # PostgreSQL may pick a nested loop that would run the whole grouped query again for each row.
+        query = f"""ids AS {"MATERIALIZED " if connection.vendor == "postgresql" else ""}({query})
+SELECT id FROM ids"""  # noqa: S608  # nosec B608
+    return f"""WITH le AS (
+    SELECT id, learner_id, course_id, pathway_id, completed_at, seconds_spent FROM (
+        SELECT e.id, e.learner_id, e.course_id, e.pathway_id, e.completed_at, e.seconds_spent,
+            ROW_NUMBER() OVER (PARTITION BY e.learner_id ORDER BY e.started_at DESC, e.id DESC) AS rn
+        FROM {t["enrolment"]} e WHERE e.learner_id IN (%(member_users)s)
+    ) ranked WHERE rn = 1
+){", " if ids_only else ""}
+{query}"""  # noqa: S608  # nosec B608
 
 
 def _query(
-    members, *, today: dt.date, select: str, tail: str = "", counted=False, invited=False, **named
+    members,
+    *,
+    today: dt.date,
+    select: str,
+    tail: str = "",
+    counted=False,
+    invited=False,
+    ids_only=False,
+    **named,
 ) -> tuple[str, list]:
     """`members` is a Membership queryset (its ids and user ids are subqueries); the SQL is written with
     %(name)s slots, made positional here so both databases' drivers take it."""
@@ -125,7 +139,7 @@ def _query(
     }
     named["today"] = connection.ops.adapt_datefield_value(today)
     named["soon"] = connection.ops.adapt_datefield_value(today + dt.timedelta(days=EXPIRING_WITHIN_DAYS))
-    pieces = _sql(select, tail, counted=counted, invited=invited).split("%(")
+    pieces = _sql(select, tail, counted=counted, invited=invited, ids_only=ids_only).split("%(")
     out, params = [pieces[0]], []
     for piece in pieces[1:]:
         name, rest = piece.split(")s", 1)
@@ -160,6 +174,7 @@ def ids_sql(members, *, today: dt.date, status: str = "", pathway_id: int | None
         select="m.id",
         tail=tail,
         invited=bool(pathway_id),
+        ids_only=True,
         status=status,
         pathway=pathway_id,
     )
