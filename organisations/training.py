@@ -189,7 +189,17 @@ def _conditions(status: str, pathway_id: int | None) -> str:
     return tail
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class MemberUser:
+    """The member's account fields the CSV shows (a model instance per row would cost more than the row)."""
+
+    pk: int
+    email: str
+    certificate_name: str
+    licence_number: str
+
+
+@dataclass(frozen=True, slots=True)
 class MemberRow:
     """One member with their training: the attributes the dashboard's rows have, from the grouped query."""
 
@@ -198,7 +208,7 @@ class MemberRow:
     role: str
     invited_at: dt.datetime | None
     joined_at: dt.datetime | None
-    user: User | None
+    user: MemberUser | None
     status: str
     pathway_ref: int | None
     pathway_title: str | None
@@ -278,7 +288,7 @@ def _row(values: tuple, *, today: dt.date) -> MemberRow:
     completed_at = _as_datetime(completed_at)
     user = None
     if user_id is not None:
-        user = User(id=user_id, email=user_email, certificate_name=name, licence_number=licence)
+        user = MemberUser(pk=user_id, email=user_email, certificate_name=name, licence_number=licence)
     return MemberRow(
         pk=pk,
         email=email,
