@@ -178,7 +178,7 @@ def _queries_ms(captured) -> dict:
         sql = query["sql"].strip()
         if sql.upper().startswith("DECLARE"):  # a server-side cursor (the CSV): its query follows FOR
             sql = sql.split(" FOR ", 1)[1]
-        if not sql.upper().startswith("SELECT"):
+        if not sql.upper().startswith(("SELECT", "WITH")):
             continue
         ms, jit = _explain_ms(sql)
         rows.append({"ms": round(ms, 1), "jit": jit, "sql": sql[:90]})
