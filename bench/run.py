@@ -307,6 +307,10 @@ def run(private_url: str | None, redis_pid: int | None) -> None:
 
     log("Item analysis: seeding 20,000 learners x 7 quizzes with SQL, then building the report...")
     item_analysis = seed_and_measure()
+    from bench import manager
+
+    log("Manager dashboard and CSV: seeding organisations of 2,000 and 50,000 members...")
+    manager_dashboard = manager.seed_and_measure()
     report = {
         "when": time.strftime("%Y-%m-%d %H:%M:%S"),
         "machine": {
@@ -323,10 +327,12 @@ def run(private_url: str | None, redis_pid: int | None) -> None:
         "certificates": certificates,
         "targets": check_targets(results, certificates),
         "item_analysis": item_analysis,
+        "manager_dashboard": manager_dashboard,
         "seconds": round(time.monotonic() - started, 1),
     }
     print_table(report)
     print_result(item_analysis)
+    manager.print_result(manager_dashboard)
     OUT.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     for path in (OUT / f"bench-{stamp}.json", OUT / "latest.json"):

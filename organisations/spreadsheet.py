@@ -1,4 +1,5 @@
-"""The members CSV: rows streamed from a queryset iterator so memory stays flat however many members."""
+"""The members CSV: rows streamed from the grouped training query (organisations.training reads them from a
+server-side cursor, a chunk at a time) so memory stays flat however many members."""
 
 from __future__ import annotations
 
@@ -6,14 +7,13 @@ import csv
 import datetime as dt
 from collections.abc import Iterable, Iterator
 
-from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .models import Membership
-from .selectors import Status
+from .statuses import Status
+from .training import MemberRow
 
-CHUNK_SIZE = 500
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -38,7 +38,7 @@ def _date(value: dt.date | dt.datetime | None) -> str:
 
 
 def member_rows(
-    members: QuerySet[Membership], *, licensing: bool, language: str | None = None
+    members: Iterable[MemberRow], *, licensing: bool, language: str | None = None
 ) -> Iterator[str]:
     """The rows, headings and words in `language` (the manager's page's), read now: the rows are streamed
     after the view has returned."""
@@ -56,7 +56,7 @@ def member_rows(
 def _rows(members, *, header: list[str], roles: dict, statuses: dict, licensing: bool) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(header)  # the byte-order mark makes Excel read UTF-8 names correctly
-    for member in _iterate(members):
+    for member in members:
         user = member.user
         certified = member.status in Status.FROM_CERTIFICATE
         row: list[object] = [
@@ -76,7 +76,3 @@ def _rows(members, *, header: list[str], roles: dict, statuses: dict, licensing:
         if licensing:
             row.append(user.licence_number if user else "")
         yield writer.writerow([safe_cell(cell) for cell in row])
-
-
-def _iterate(members: QuerySet[Membership]) -> Iterable[Membership]:
-    return members.iterator(chunk_size=CHUNK_SIZE)

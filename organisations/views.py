@@ -117,7 +117,7 @@ def dashboard(request: HttpRequest, organisation: Organisation) -> HttpResponse:
 @require_GET
 def export_csv(request: HttpRequest, organisation: Organisation) -> StreamingHttpResponse:
     form = MemberFilterForm(request.GET or None, licensing=organisation.is_licensing_authority)
-    members = selectors.member_list(organisation=organisation, **form.filters())
+    members = selectors.member_rows_for_export(organisation=organisation, **form.filters())
     response = StreamingHttpResponse(
         spreadsheet.member_rows(members, licensing=organisation.is_licensing_authority),  # in this language
         content_type="text/csv; charset=utf-8",

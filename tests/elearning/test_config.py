@@ -14,6 +14,12 @@ def test_postgres_url_is_parsed():
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert (config["NAME"], config["USER"], config["PASSWORD"]) == ("cse", "app", "s3cret")
     assert (config["HOST"], config["PORT"]) == ("db.example", "6543")
+    assert config["OPTIONS"]["options"] == "-c jit=off"  # issue 20: JIT cost more than it saved
+
+
+def test_postgres_url_keeps_its_own_options_beside_jit_off():
+    config = parse_database_url("postgres://app@db.example/cse?options=-c%20statement_timeout%3D5000")
+    assert config["OPTIONS"]["options"] == "-c statement_timeout=5000 -c jit=off"
 
 
 def test_sqlite_url_is_parsed():
