@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -48,6 +49,8 @@ def _long_date(day: dt.date) -> str:
 # segno scores all eight data masks to pick one, most of making a QR code (5.2 ms of 6 here); any mask
 # decodes alike, so a fixed one skips the scoring: 2, the one segno picks most often for verification links.
 QR_MASK = 2
+QR_BORDER = 2  # light modules around the code, inside its white square
+DARK_RUN = re.compile(b"\x01+")
 
 
 def _draw_qr(pdf: canvas.Canvas, url: str, x: float, y: float, size: float) -> None:
@@ -55,23 +58,16 @@ def _draw_qr(pdf: canvas.Canvas, url: str, x: float, y: float, size: float) -> N
     white square, instead of one shape per module (561 for a typical code), so the render costs far less.
     Drawn in module units (whole numbers, y downwards) so each rectangle is a few short integers."""
     qr = segno.make(url, error="m", micro=False, mask=QR_MASK)
-    matrix = [list(row) for row in qr.matrix_iter(border=2)]
-    cell = size / len(matrix)
+    modules = len(qr.matrix) + 2 * QR_BORDER
+    cell = size / modules
     pdf.saveState()
     pdf.setFillColor(colors.white)
     pdf.rect(x, y, size, size, stroke=0, fill=1)
     pdf.transform(cell, 0, 0, -cell, x, y + size)  # one unit per module, the origin at the top left
     path = pdf.beginPath()
-    for row_number, row in enumerate(matrix):
-        column = 0
-        while column < len(row):
-            if not row[column]:
-                column += 1
-                continue
-            start = column
-            while column < len(row) and row[column]:
-                column += 1
-            path.rect(start, row_number, column - start, 1)
+    for row_number, row in enumerate(qr.matrix, start=QR_BORDER):  # rows of 0 (light) and 1 (dark) bytes
+        for run in DARK_RUN.finditer(bytes(row)):
+            path.rect(run.start() + QR_BORDER, row_number, run.end() - run.start(), 1)
     pdf.setFillColor(INK)
     pdf.drawPath(path, stroke=0, fill=1)
     pdf.restoreState()
