@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from functools import lru_cache
-from pathlib import Path
 
 import segno
 from django.utils import formats, translation
@@ -17,24 +15,14 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from . import pdf_scripts
 from .models import Certificate
+from .pdf_fonts import BOLD, REGULAR, register_fonts
 
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
-REGULAR, BOLD = "DejaVuSans", "DejaVuSans-Bold"
 INK = colors.HexColor("#0b0c0c")
 ACCENT = colors.HexColor("#1d70b8")
-
-
-@lru_cache(maxsize=1)
-def _register_fonts() -> None:
-    # A TTF font with wide Unicode coverage, embedded in the PDF, so any holder name prints correctly.
-    pdfmetrics.registerFont(TTFont(REGULAR, str(FONT_DIR / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont(BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
-    pdf_scripts.register_script_fonts()
 
 
 GUIDE_TITLE = "Child Sexual Exploitation – A Guide for Parents and Carers"  # a title: never translated
@@ -158,7 +146,7 @@ def render_certificate_pdf(
 ) -> bytes:
     """The PDF's bytes; `verification_url` (printed and in the QR code) comes from the caller, so drawing
     needs nothing from services. In the certificate's language, or with `bilingual` Welsh then English."""
-    _register_fonts()
+    register_fonts()  # once per process (pdf_fonts)
     language = certificate.language or ENGLISH
     first = _texts(certificate, WELSH if bilingual else language, verification_url)
     second = _texts(certificate, ENGLISH, verification_url) if bilingual else None
