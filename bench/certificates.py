@@ -5,12 +5,41 @@ the bench's redis-server), beside a bare in-process render."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import time
+from collections import Counter
 from pathlib import Path
 
 from bench.cpu import Sources, children, cpu_used, process_cpu_ms
+
+# Django's file email backend ends each message with a line of 79 hyphens; a file can hold several.
+MAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"
+# The PDF's attachment, one per certificate email. Its .jwt and .json credential files are named after the
+# code too, so counting every "certificate-" file name counted each email three times.
+PDF_ATTACHMENT = re.compile(rb'filename="certificate-([0-9A-Z]+)\.pdf"')
+
+
+def emails_per_certificate(mail_dir: Path, codes: set[str]) -> Counter:
+    """How many emails carried each of these certificates (by code): a message counts once per code."""
+    sent: Counter = Counter()
+    for path in sorted(mail_dir.glob("*.log")) if mail_dir.exists() else []:
+        for message in path.read_bytes().split(MAIL_SEPARATOR):
+            sent.update({code for raw in PDF_ATTACHMENT.findall(message) if (code := raw.decode()) in codes})
+    return sent
+
+
+def pdfs_per_certificate(folder: Path, codes: set[str]) -> Counter:
+    """How many PDF files each certificate has: its fixed name CODE.pdf, and any name a storage derived
+    from it (CODE_xxxxxxx.pdf), which only a second write of the same certificate makes."""
+    files = (path.stem.split("_")[0] for path in folder.glob("*.pdf")) if folder.exists() else ()
+    return Counter(code for code in files if code in codes)
+
+
+def duplicates(per_certificate: Counter) -> int:
+    """Copies beyond the first: a certificate emailed (or stored) twice counts once."""
+    return sum(count - 1 for count in per_certificate.values() if count > 1)
 
 
 def certificate_throughput(
@@ -118,13 +147,9 @@ def certificate_throughput(
 
     issued = Certificate.objects.filter(pk__in=ids, status=Certificate.Status.ISSUED).count()
     duplicate_codes = Certificate.objects.values("code").annotate(n=Count("pk")).filter(n__gt=1).count()
-    pdfs = len(list((var / "media" / "certificates").glob("*.pdf")))
-    mail_dir = var / "mail"
-    emails = (
-        sum(f.read_text(errors="replace").count('filename="certificate-') for f in mail_dir.glob("*.log"))
-        if mail_dir.exists()
-        else 0
-    )
+    codes = {c.code for c in batch}
+    pdfs = pdfs_per_certificate(var / "media" / "certificates", codes)
+    emails = emails_per_certificate(var / "mail", codes)
     per_certificate_ms = drain_s * 1000 / len(ids)
     return {
         "count": len(ids),
@@ -138,9 +163,8 @@ def certificate_throughput(
         "cpu_ms": {group: round(ms / len(ids), 2) for group, ms in used.items()},
         "issued": issued,
         "not_issued": len(ids) - issued,
-        "pdf_files": pdfs,
-        "emails": emails,
-        "duplicates": (pdfs - issued if pdfs > issued else 0)
-        + (emails - issued if emails > issued else 0)
-        + duplicate_codes,
+        "pdf_files": sum(pdfs.values()),
+        "emails": sum(emails.values()),
+        "not_emailed": len(codes - set(emails)),
+        "duplicates": duplicates(pdfs) + duplicates(emails) + duplicate_codes,
     }

@@ -6,30 +6,14 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import ShapedStr, TTFont, shapeFragWord
+from reportlab.pdfbase.ttfonts import ShapedStr, shapeFragWord
 from reportlab.pdfgen import canvas
 
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
-BASE_FONT = "DejaVuSans-Bold"  # Latin, Greek, Cyrillic and symbols; registered by pdf.py
-# The scripts of the UK's common community languages beyond DejaVu's, each a Noto Sans font (SIL OFL), then
-# Droid Sans Fallback (Apache 2.0) for Chinese, Japanese and Korean. (name, file, the blocks it is first for)
-SCRIPT_FONTS: tuple[tuple[str, str, tuple[tuple[int, int], ...]], ...] = (
-    ("NotoSansArabic-Bold", "NotoSansArabic-Bold.ttf",
-     ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))),
-    ("NotoSansHebrew-Bold", "NotoSansHebrew-Bold.ttf", ((0x0590, 0x05FF), (0xFB1D, 0xFB4F))),
-    ("NotoSansDevanagari-Bold", "NotoSansDevanagari-Bold.ttf", ((0x0900, 0x097F), (0xA8E0, 0xA8FF))),
-    ("NotoSansBengali-Bold", "NotoSansBengali-Bold.ttf", ((0x0980, 0x09FF),)),
-    ("NotoSansGurmukhi-Bold", "NotoSansGurmukhi-Bold.ttf", ((0x0A00, 0x0A7F),)),
-    ("NotoSansGujarati-Bold", "NotoSansGujarati-Bold.ttf", ((0x0A80, 0x0AFF),)),
-    ("NotoSansTamil-Bold", "NotoSansTamil-Bold.ttf", ((0x0B80, 0x0BFF),)),
-    ("NotoSansThai-Bold", "NotoSansThai-Bold.ttf", ((0x0E00, 0x0E7F),)),
-    ("NotoSansEthiopic-Bold", "NotoSansEthiopic-Bold.ttf", ((0x1200, 0x139F), (0x2D80, 0x2DDF))),
-    ("DroidSansFallback-CJK", "DroidSansFallback-CJK.ttf", ()),
-)
+from .pdf_fonts import BOLD, SCRIPT_FONTS, register_fonts
+
+BASE_FONT = BOLD  # Latin, Greek, Cyrillic and symbols
 JOINERS = {"\u200c", "\u200d"}  # zero-width non-joiner and joiner stay with the run they shape
 
 
@@ -38,12 +22,6 @@ class Run:
     text: str
     font: str
     direction: str  # "L", "R" or "N" (spaces, punctuation, digits: they take their neighbours' direction)
-
-
-@lru_cache(maxsize=1)
-def register_script_fonts() -> None:
-    for name, filename, _blocks in SCRIPT_FONTS:
-        pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / filename)))
 
 
 @dataclass(frozen=True)
@@ -84,14 +62,14 @@ def _direction(char: str) -> str:
 
 def missing_characters(text: str) -> list[str]:
     """Characters no embedded font can draw (they would print as the missing-glyph box)."""
-    register_script_fonts()
+    register_fonts()
     fonts = (BASE_FONT, *(name for name, _f, _b in SCRIPT_FONTS))
     return [c for c in text if not c.isspace() and c not in JOINERS and not any(_has(f, c) for f in fonts)]
 
 
 def split_runs(text: str) -> list[Run]:
     """The text in logical order, cut where the font or the direction changes; spaces are their own runs."""
-    register_script_fonts()
+    register_fonts()
     runs: list[Run] = []
     chars: list[str] = []
     font: str | None = None

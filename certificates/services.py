@@ -236,7 +236,8 @@ def certificate_issue(*, certificate_id: int) -> Certificate:
     from .pdf import render_certificate_pdf
 
     with transaction.atomic():
-        certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
+        # Read once, with what the credential needs (credential_ensure's `locked`: not read again).
+        certificate = _locked(certificate_id, "learner", "course", "pathway")
         if certificate.status in (Certificate.Status.ISSUED, Certificate.Status.REVOKED):
             if certificate.status == Certificate.Status.ISSUED and repair.pdf_is_missing(certificate):
                 return repair.certificate_pdf_repair(certificate_id=certificate.pk)
@@ -254,17 +255,14 @@ def certificate_issue(*, certificate_id: int) -> Certificate:
             certificate.pdf.name = repair.pdf_write(certificate, content)  # under its fixed name
             certificate.pdf_sha256 = hashlib.sha256(content).hexdigest()
             certificate.save(update_fields=["pdf", "pdf_sha256"])
-        credential_ensure(certificate)  # Open Badges 3.0 credential, once, in this locked transaction
+        credential_ensure(certificate, locked=True)  # Open Badges 3.0 credential, once, in this transaction
     if repair.pdf_is_missing(certificate):  # recorded, but the file was lost since: render it again
         repair.certificate_pdf_repair(certificate_id=certificate.pk)
 
     with transaction.atomic():
-        # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to the learner.
-        certificate = (
-            Certificate.objects.select_for_update(of=("self",))
-            .select_related("learner")
-            .get(pk=certificate_id)
-        )
+        # The credential may be joined here (see credentials.issue._ensure): the first transaction made it, or
+        # found it, and committed before this read began.
+        certificate = _locked(certificate_id, "learner", "credential")
         if certificate.emailed_at is None and certificate.status != Certificate.Status.REVOKED:
             if certificate.learner is None:
                 certificate.emailed_at = timezone.now()  # nobody to send it to
@@ -280,15 +278,16 @@ def certificate_issue(*, certificate_id: int) -> Certificate:
     return certificate
 
 
+def _locked(certificate_id: int, *related: str) -> Certificate:
+    # of=("self",): PostgreSQL cannot lock the nullable side of an outer join (learner, credential).
+    return Certificate.objects.select_for_update(of=("self",)).select_related(*related).get(pk=certificate_id)
+
+
 def certificate_email_send(*, certificate_id: int) -> Certificate:
     """Email an issued certificate whose email waited for the holder's address to be verified. Once: the
     row lock and `emailed_at` make a second run, or a run racing certificate_issue, a no-op."""
     with transaction.atomic():
-        certificate = (
-            Certificate.objects.select_for_update(of=("self",))
-            .select_related("learner")
-            .get(pk=certificate_id)
-        )
+        certificate = _locked(certificate_id, "learner")
         learner = certificate.learner
         if (
             certificate.emailed_at is None
@@ -348,7 +347,8 @@ def _send_certificate_email_in_language(certificate: Certificate) -> None:
     message.attach_alternative(render_to_string("certificates/email/issued.html", context), "text/html")
     with certificate.pdf.open("rb") as handle:
         message.attach(f"certificate-{certificate.code}.pdf", handle.read(), "application/pdf")
-    for name, content, mime_type in credential_attachments(certificate):  # the .jwt and .json credential
+    # The .jwt and .json credential; every caller holds the row lock.
+    for name, content, mime_type in credential_attachments(certificate, locked=True):
         message.attach(name, content, mime_type)
     message.send(fail_silently=False)
 

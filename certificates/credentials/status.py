@@ -16,7 +16,7 @@ from functools import partial
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 
 from certificates.models import Certificate
@@ -46,19 +46,27 @@ def status_entry(*, number: int, index: int) -> dict:
 
 def allocate(*, taken: set[int] | None = None) -> tuple[int, int]:
     """A free (list, index) at random on the newest list that is not too full. The unique constraint is the
-    real guard against two concurrent picks of the same bit; the caller retries on IntegrityError."""
-    number = (
-        IssuedCredential.objects.order_by("-status_list").values_list("status_list", flat=True).first() or 1
+    real guard against two concurrent picks of the same bit; the caller retries on IntegrityError. Two
+    queries: the newest list with its count, then whether the drawn bit is free (a list's used bits are not
+    read: up to 65,536 of them on every issue)."""
+    newest = (
+        IssuedCredential.objects.values("status_list")
+        .annotate(used=Count("status_index"))  # in the index with status_list: an index-only scan
+        .order_by("-status_list")
+        .first()
     )
-    if IssuedCredential.objects.filter(status_list=number).count() >= FILL_LIMIT:
+    number = newest["status_list"] if newest else 1
+    if newest and newest["used"] >= FILL_LIMIT:
         number += 1
         transaction.on_commit(partial(cache.delete, HIGHEST_KEY))  # a new list: publish it
-    used = set(IssuedCredential.objects.filter(status_list=number).values_list("status_index", flat=True))
-    used |= taken or set()
+    taken = taken or set()
     while True:
         index = secrets.randbelow(LIST_BITS)
-        if index not in used:
+        if index in taken:
+            continue
+        if not IssuedCredential.objects.filter(status_list=number, status_index=index).exists():
             return number, index
+        taken.add(index)
 
 
 def revoked_indices(number: int) -> list[int]:

@@ -11,7 +11,7 @@ import zxingcpp
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4, landscape
 
-from certificates import services
+from certificates import pdf_fonts, pdf_scripts, services
 from certificates.models import Certificate
 from certificates.pdf import render_certificate_pdf
 from tests.certificates.factories import CertificateFactory
@@ -147,3 +147,27 @@ def test_long_names_and_titles_stay_inside_the_border_and_whole(holder_name, cou
     words = " ".join(PdfReader(io.BytesIO(content)).pages[0].extract_text().split())
     for text in (holder_name, course_title):
         assert " ".join(text.split()) in words
+
+
+def test_fonts_are_read_once_per_process_not_for_each_certificate(monkeypatch):
+    """Parsing the TTF files costs about 0.6 s: a worker pays it for its first certificate only (issue 20)."""
+    pdf_fonts.register_fonts()
+
+    def parse_again(*args, **kwargs):
+        raise AssertionError("a font file was read again for a certificate")
+
+    monkeypatch.setattr(pdf_fonts, "TTFont", parse_again)
+    certificate = Certificate(
+        code="0123456789ABCDEFGHJK",
+        holder_name="Siân محمد 李",  # Welsh, Arabic and CJK: DejaVu and two script fonts
+        course_title="Course",
+        pathway_title="Pathway",
+        cpd_minutes=60,
+        issued_on=dt.date(2025, 3, 5),
+        expires_on=dt.date(2028, 3, 5),
+    )
+    for _ in range(2):
+        assert render_certificate_pdf(certificate, verification_url="https://x.example/v/").startswith(
+            b"%PDF"
+        )
+    assert pdf_scripts.missing_characters(certificate.holder_name) == []

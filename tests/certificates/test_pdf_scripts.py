@@ -12,7 +12,8 @@ from reportlab.pdfgen import canvas
 
 from certificates import pdf_scripts
 from certificates.models import Certificate
-from certificates.pdf import BOLD, _register_fonts, render_certificate_pdf
+from certificates.pdf import BOLD, render_certificate_pdf
+from certificates.pdf_fonts import register_fonts
 from tests.certificates.glyphs import drawn_characters, missing_glyphs
 
 # The scripts of the UK's common community languages (and CJK). Names without conjuncts first, so the
@@ -71,7 +72,7 @@ def test_no_character_prints_as_the_missing_glyph_box(name):
 
 
 def test_the_check_finds_boxes_when_the_font_lacks_the_script():
-    _register_fonts()
+    register_fonts()
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer)
     pdf.setFont(BOLD, 30)

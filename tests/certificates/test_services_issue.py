@@ -58,6 +58,21 @@ def test_a_run_that_stopped_after_storing_the_pdf_is_finished_by_the_next_run(pe
     assert len(sent_messages()) == 1
 
 
+def test_issue_query_count_is_pinned(pending_certificate, django_assert_num_queries):
+    """Issue 20: the row is read once per locked transaction, with what the credential and the email need
+    (it was 23 queries). Inside the test's own transaction each atomic block adds a SAVEPOINT and its RELEASE,
+    6 of the 15. The rest: lock, store the PDF, its credential (none yet), the newest status list, is the bit
+    free, the credential; lock again (with the learner and credential), local contacts, issued."""
+    with django_assert_num_queries(15):
+        services.certificate_issue(certificate_id=pending_certificate.pk)
+    certificate = Certificate.objects.get()
+    assert certificate.status == Certificate.Status.ISSUED and certificate.emailed_at is not None
+    attached = sorted(part.get_filename() for part in sent_messages()[0].walk() if part.get_filename())
+    assert attached == [f"certificate-{certificate.code}.{kind}" for kind in ("json", "jwt", "pdf")]
+    with django_assert_num_queries(3):  # a second run finds it issued and its file there: one read
+        services.certificate_issue(certificate_id=pending_certificate.pk)
+
+
 def test_holder_name_and_course_are_snapshots(pending_certificate, client):
     certificate = services.certificate_issue(certificate_id=pending_certificate.pk)
     original_name = certificate.holder_name

@@ -18,7 +18,7 @@ from reportlab.pdfbase.ttfonts import TTFontFile
 
 from certificates import services
 from certificates.models import Certificate
-from certificates.pdf import FONT_DIR
+from certificates.pdf_fonts import FONT_DIR
 from tests.certificates.factories import CertificateFactory
 from tests.certificates.helpers import body_text, complete_enrolment, pdf_files, sent_messages
 from tests.courses.factories import EnrolmentFactory

@@ -152,6 +152,16 @@ def test_the_bitstring_is_gzip_base64url_with_index_zero_as_the_first_bit():
     assert [i for i in (0, 1, 8, 9, 131071) if status.bit_is_set(bits, i)] == [0, 9, 131071]
 
 
+def test_a_bit_is_drawn_free_on_the_newest_list_and_a_full_list_opens_the_next(credential, monkeypatch):
+    taken = credential.status_index
+    draws = iter([taken, taken, 7])  # the credential's own bit twice, then a free one
+    monkeypatch.setattr(status.secrets, "randbelow", lambda _bits: next(draws))
+    assert status.allocate() == (1, 7)
+    monkeypatch.setattr(status, "FILL_LIMIT", 1)  # list 1 now counts as full
+    monkeypatch.setattr(status.secrets, "randbelow", lambda _bits: taken)
+    assert status.allocate() == (2, taken)
+
+
 def test_the_status_list_is_public_and_cached_for_the_stated_time(client, credential, settings):
     response = client.get(f"/credentials/status/{credential.status_list}")
     assert response.status_code == 200
