@@ -165,36 +165,16 @@ def print_result(result: dict) -> None:
 
 
 def main() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "elearning.settings")
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        sys.exit("bench/analysis.py needs DATABASE_URL=postgres://…")
-    from urllib.parse import urlsplit, urlunsplit
+    sys.path.insert(0, str(ROOT))  # run as a script: the project's packages, bench's included
+    from bench.scratch import run_on_own_database
 
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_bench_analysis"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    try:
-        call_command("migrate", verbosity=0)
-        print_result(seed_and_measure())
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not os.environ.get("BENCH_ANALYSIS_KEEP"):
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    run_on_own_database(
+        "bench/analysis.py",
+        "bench_analysis",
+        lambda: print_result(seed_and_measure()),
+        keep=bool(os.environ.get("BENCH_ANALYSIS_KEEP")),
+        reuse=False,
+    )
 
 
 if __name__ == "__main__":

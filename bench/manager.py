@@ -292,40 +292,13 @@ def print_result(result: dict) -> None:
 
 
 def main() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "elearning.settings")
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        sys.exit("bench/manager.py needs DATABASE_URL=postgres://…")
-    from urllib.parse import urlsplit, urlunsplit
+    sys.path.insert(0, str(ROOT))  # run as a script: the project's packages, bench's included
+    from bench.scratch import run_on_own_database
 
-    import psycopg
-
-    keep = bool(os.environ.get("BENCH_MANAGER_KEEP"))
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_bench_manager"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists and not keep:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not exists or not keep:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    try:
-        call_command("migrate", verbosity=0)
-        print_result(seed_and_measure())
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not keep:
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    keep = bool(os.environ.get("BENCH_MANAGER_KEEP"))  # also reuses an already seeded database
+    run_on_own_database(
+        "bench/manager.py", "bench_manager", lambda: print_result(seed_and_measure()), keep=keep, reuse=keep
+    )
 
 
 if __name__ == "__main__":
