@@ -169,7 +169,10 @@ def verify_code(request: HttpRequest, code: str) -> HttpResponse:
     # Issue 20: served as rendered (elearning.page_cache) for the same language, day and values shown, read
     # in one plain statement; any change (revoked, expired today, a newer release, a corrected name) is a new
     # key, and only a new key builds the page from the ORM.
-    shown = selectors.certificate_public_state(code=normalised) if normalised else None
-    response = page_cache.rendered(request, ("verify", get_language(), timezone.localdate(), shown), page)
+    def key() -> tuple:
+        shown = selectors.certificate_public_state(code=normalised) if normalised else None
+        return ("verify", get_language(), timezone.localdate(), shown)
+
+    response = page_cache.rendered(request, key, page)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -18,12 +18,15 @@ _pages: dict[Hashable, tuple[int, bytes]] = {}
 _lock = threading.Lock()
 
 
-def rendered(request: HttpRequest, key: Hashable, render: Callable[[], HttpResponse]) -> HttpResponse:
-    """The response for `key`: rendered by `render()` the first time, then a new response with the same status
-    and body. Kept only if it is a 200 or 404 that set no cookie and used no CSRF token (a page with a form
-    that posts is never shared). The path with its query string is part of the key: every page's language
-    link carries it."""
-    key = (request.get_full_path(), key)
+def rendered(
+    request: HttpRequest, key_of: Callable[[], Hashable], render: Callable[[], HttpResponse]
+) -> HttpResponse:
+    """The response for the key `key_of()` reads: rendered by `render()` the first time, then a new response
+    with the same status and body. Kept only if it is a 200 or 404 that set no cookie and used no CSRF token
+    (a page with a form that posts is never shared), and only if the key read again after rendering is the
+    same: a change committed while the page was rendered must not be stored under the key from before it.
+    The path with its query string is part of the key: every page's language link carries it."""
+    key = (request.get_full_path(), key_of())
     try:
         status, body = _pages[key]
     except KeyError:
@@ -32,7 +35,7 @@ def rendered(request: HttpRequest, key: Hashable, render: Callable[[], HttpRespo
         return HttpResponse(body, status=status)
     response = render()
     shareable = not response.cookies and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-    if response.status_code in (200, 404) and shareable and not response.streaming:
+    if response.status_code in (200, 404) and shareable and not response.streaming and key_of() == key[1]:
         with _lock:
             if len(_pages) >= MAX_ENTRIES:
                 _pages.clear()

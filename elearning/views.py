@@ -20,8 +20,10 @@ def home(request: HttpRequest) -> HttpResponse:
     # link carries the path) or a message to show is rendered afresh.
     if request.user.is_authenticated or request.META.get("QUERY_STRING") or len(get_messages(request)):
         return page()
-    key = ("home", get_language(), course_selectors.course_list_published_state())
-    return page_cache.rendered(request, key, page)
+    language = get_language()
+    return page_cache.rendered(
+        request, lambda: ("home", language, course_selectors.course_list_published_state()), page
+    )
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

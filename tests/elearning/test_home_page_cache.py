@@ -109,3 +109,16 @@ def test_the_key_is_one_plain_statement(client, course):
     assert statement["sql"].startswith(
         'SELECT c."id", c."cpd_minutes", c."slug", c."summary", c."summary_cy"'
     )
+
+
+def test_a_page_whose_key_changed_while_it_was_rendered_is_served_but_not_kept(rf):
+    """A change committed between the key's read and the page's own reads must not be stored under the key
+    from before it: the key is read again after rendering and the page is kept only if it is the same."""
+    from django.http import HttpResponse
+
+    states = iter(["before", "after", "after", "after"])
+    request = rf.get("/")
+    response = page_cache.rendered(request, lambda: next(states), lambda: HttpResponse("rendered meanwhile"))
+    assert response.content == b"rendered meanwhile" and page_cache.size() == 0
+    page_cache.rendered(request, lambda: next(states), lambda: HttpResponse("now"))
+    assert page_cache.size() == 1  # the key held still: kept
